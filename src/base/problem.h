@@ -1,0 +1,38 @@
+// Problem: one thing wrong with a spec or a data file, located so a user can fix it.
+// A list of problems is how spec/ and io/ report every error of an input in one run.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace coupongen {
+
+struct Problem {
+  enum class Severity { kError, kWarning };
+  Severity severity = Severity::kError;
+  std::string where;    // "spec.yaml:7:11" or "codes.csv:12" (may be empty)
+  std::string key;      // "codes.length" or a column name (may be empty)
+  std::string message;  // "must be at least 1"
+  int line = 0;         // 1-based line of `where` in a spec (0: none), for the caret
+  int column = 0;       // 1-based column
+
+  /// "WHERE: KEY: MESSAGE", leaving out empty parts.
+  std::string ToString() const {
+    std::string s;
+    if (!where.empty()) s += where + ": ";
+    if (!key.empty()) s += key + ": ";
+    s += message;
+    return s;
+  }
+  bool is_error() const { return severity == Severity::kError; }
+};
+
+using Problems = std::vector<Problem>;
+
+inline bool HasErrors(const Problems& problems) {
+  for (const auto& p : problems)
+    if (p.is_error()) return true;
+  return false;
+}
+
+}  // namespace coupongen

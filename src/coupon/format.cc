@@ -1,0 +1,28 @@
+#include "coupon/format.h"
+
+namespace coupongen {
+
+const char* FormatName(OutputFormat f) {
+  switch (f) {
+    case OutputFormat::kCsv: return "csv";
+    case OutputFormat::kJson: return "json";
+    case OutputFormat::kJsonApi: return "jsonapi";
+    case OutputFormat::kImports: return "imports";
+  }
+  return "";
+}
+
+const std::vector<std::string>& FormatNames() {
+  static const std::vector<std::string> names = {"csv", "json", "jsonapi", "imports"};
+  return names;
+}
+
+std::optional<OutputFormat> ParseFormat(std::string_view name) {
+  if (name == "csv") return OutputFormat::kCsv;
+  if (name == "json") return OutputFormat::kJson;
+  if (name == "jsonapi") return OutputFormat::kJsonApi;
+  if (name == "imports") return OutputFormat::kImports;
+  return std::nullopt;
+}
+
+}  // namespace coupongen

@@ -1,0 +1,27 @@
+#include "io/sink.h"
+
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
+
+namespace coupongen {
+
+bool WriteAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+Status FdSink::Append(std::string_view data) {
+  if (!WriteAll(fd_, data)) return Status::IoError("cannot write to " + name_ + ": " + std::strerror(errno));
+  bytes_ += data.size();
+  return Status::Ok();
+}
+
+}  // namespace coupongen

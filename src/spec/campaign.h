@@ -1,0 +1,86 @@
+// Campaign: the YAML campaign spec as parsed, field by field, with the contract's defaults
+// (leveldb's options.h). Positions of the keys are kept so later checks can point at the line.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/timestamp.h"
+#include "coupon/format.h"
+
+namespace coupongen {
+
+/// A 1-based position in the spec file (0 when unknown).
+struct Mark {
+  int line = 0;
+  int column = 0;
+};
+
+struct Campaign {
+  std::string file;  // the spec's path as the user gave it (for messages)
+  std::string dir;   // the spec's directory: relative file paths in the spec resolve against it
+
+  int version = 0;                               // required; only 1 exists
+  std::string name;                              // `campaign`, required
+  std::optional<std::string> promotion_rule_id;  // required for jsonapi and imports
+  std::optional<std::string> ledger;             // path of the ledger database
+
+  struct Promotion {
+    std::optional<std::string> name;
+    std::optional<TimeMs> starts_at;
+    std::optional<TimeMs> expires_at;
+    std::optional<int64_t> total_usage_limit;
+  } promotion;
+
+  struct Codes {
+    std::optional<int64_t> count;           // default: one per recipient
+    std::optional<int64_t> length;          // default 12
+    std::string alphabet = "unambiguous";   // preset name or literal characters
+    std::string prefix;
+    std::string suffix;
+    std::optional<int64_t> group;           // default 0 (no groups)
+    std::optional<std::string> separator;   // default "-"
+    std::optional<std::string> pattern;     // '#' = one random character
+    int64_t min_length = 8;
+    int64_t max_length = 40;
+    std::vector<std::string> exclude;       // as written (relative to the spec)
+  } codes;
+
+  struct CouponAttributes {
+    std::optional<int64_t> usage_limit;
+    std::optional<bool> customer_single_use;
+    std::optional<TimeMs> expires_at;
+    std::optional<TimeMs> expires_in;        // a duration, resolved against now
+    std::string expires_in_text;             // "14d" as written
+    std::optional<std::string> reference;
+    std::optional<std::string> reference_origin;
+    std::optional<std::string> metadata;     // compact JSON object
+    std::vector<std::string> tags;
+  } coupon;
+
+  struct Recipients {
+    std::optional<std::string> file;        // as written (relative to the spec)
+    std::vector<std::string> emails;         // inline
+    std::vector<Mark> email_marks;
+    bool given = false;
+  } recipients;
+
+  struct Output {
+    std::optional<OutputFormat> format;      // default csv
+    std::optional<std::string> path;         // default stdout
+    int64_t chunk_size = 10000;
+  } output;
+
+  /// Where each key's value was written, by dotted path ("codes.length"), for messages.
+  std::map<std::string, Mark> marks;
+
+  Mark MarkOf(const std::string& key) const {
+    auto it = marks.find(key);
+    return it == marks.end() ? Mark{} : it->second;
+  }
+};
+
+}  // namespace coupongen
