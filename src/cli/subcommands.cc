@@ -1,7 +1,99 @@
 #include "cli/subcommands.h"
 
-namespace coupongen {
+#include <unistd.h>
 
-int RunMain(int, char**) { return 0; }
+#include <iostream>
+
+#include "base/exit_codes.h"
+#include "base/strings.h"
+
+namespace coupongen {
+namespace {
+
+void PrintUsage(std::ostream& out) {
+  out << "coupongen " COUPONGEN_VERSION " - unique, random coupon codes for Commerce Layer\n\n"
+         "Usage: coupongen COMMAND [options]\n\nCommands:\n";
+  for (const auto& c : Subcommands()) {
+    std::string name = c.name;
+    out << "  " << name << std::string(name.size() < 10 ? 10 - name.size() : 1, ' ') << c.summary << '\n';
+  }
+  out << "  help      show help for a command\n\n"
+         "Options:\n  -h, --help     show this help\n  --version      print the version\n\n"
+         "Run 'coupongen help COMMAND' for a command's options; 'man coupongen' for the manual.\n"
+         "Exit codes: 0 success, 1 runtime failure, 2 usage error, 3 invalid spec or data, 4 not enough unique codes.\n";
+}
+
+std::vector<std::string> CommandNames() {
+  std::vector<std::string> names;
+  for (const auto& c : Subcommands()) names.push_back(c.name);
+  names.push_back("help");
+  return names;
+}
+
+int UnknownCommand(const std::string& name, Context& ctx) {
+  Diagnostics diag(ctx.err, false);
+  std::string hint = ClosestMatch(name, CommandNames());
+  diag.Error("unknown command '" + name + "'" + (hint.empty() ? "" : ", did you mean '" + hint + "'?") +
+             " (run 'coupongen --help' for the list)");
+  return kExitUsage;
+}
+
+}  // namespace
+
+const Subcommand* FindSubcommand(const std::string& name) {
+  for (const auto& c : Subcommands())
+    if (name == c.name) return &c;
+  return nullptr;
+}
+
+int RunCommandLine(const std::vector<std::string>& args, Context& ctx) {
+  if (args.empty()) {
+    PrintUsage(ctx.err);
+    return kExitUsage;
+  }
+  const std::string& first = args[0];
+  if (first == "-h" || first == "--help") {
+    PrintUsage(ctx.out);
+    return kExitSuccess;
+  }
+  if (first == "--version" || first == "-V") {
+    ctx.out << "coupongen " COUPONGEN_VERSION "\n";
+    return kExitSuccess;
+  }
+  if (first == "help") {
+    if (args.size() == 1) {
+      PrintUsage(ctx.out);
+      return kExitSuccess;
+    }
+    if (const Subcommand* cmd = FindSubcommand(args[1])) {
+      PrintCommandHelp(*cmd, ctx.out);
+      return kExitSuccess;
+    }
+    return UnknownCommand(args[1], ctx);
+  }
+  if (!first.empty() && first[0] == '-') {
+    Diagnostics diag(ctx.err, false);
+    diag.Error("unknown option '" + first + "': a command comes first (run 'coupongen --help')");
+    return kExitUsage;
+  }
+  const Subcommand* cmd = FindSubcommand(first);
+  if (!cmd) return UnknownCommand(first, ctx);
+  po::variables_map vm;
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (auto code = ParseCommandLine(*cmd, rest, &vm, ctx)) return *code;
+  return cmd->run(vm, ctx);
+}
+
+int RunMain(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  std::vector<std::string> args(argv + 1, argv + argc);
+  OpenSslRandom random;
+  Context ctx{std::cout, std::cerr, isatty(STDERR_FILENO) == 1, random};
+  int code = RunCommandLine(args, ctx);
+  std::cout.flush();
+  std::cerr.flush();
+  if (!std::cout) return code ? code : kExitFailure;  // stdout closed or full
+  return code;
+}
 
 }  // namespace coupongen

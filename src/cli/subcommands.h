@@ -1,9 +1,18 @@
-// The command table: dispatch, help listing and "did you mean" all read it (ninja's Tool table).
+// The program's front door: the command table dispatches, lists help and suggests typos
+// (ninja's Tool table and ChooseTool).
 #pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
 
 namespace coupongen {
 
-/// Parses the command line and runs the chosen subcommand; returns the process exit code.
+/// Runs coupongen with `args` (argv without the program name); returns the exit code.
+int RunCommandLine(const std::vector<std::string>& args, Context& ctx);
+
+/// main(): the real streams, the OpenSSL CSPRNG, the clock.
 int RunMain(int argc, char** argv);
 
 }  // namespace coupongen

@@ -48,9 +48,14 @@ std::optional<uint64_t> CodeKeyer::Key(std::string_view code) const {
 
 CodeSet::CodeSet(size_t expected) { Reserve(expected); }
 
+namespace {
+size_t CapacityFor(size_t expected) { return std::bit_ceil(expected + expected / 3 + 16); }  // load <= 3/4
+}  // namespace
+
+size_t CodeSet::BytesFor(size_t expected) { return CapacityFor(expected) * sizeof(uint64_t); }
+
 void CodeSet::Reserve(size_t expected) {
-  size_t want = expected + expected / 3 + 16;  // keep the load at most 3/4
-  size_t cap = std::bit_ceil(want);
+  size_t cap = CapacityFor(expected);
   std::vector<uint64_t> old;
   old.swap(table_);
   table_.assign(cap, 0);

@@ -54,6 +54,8 @@ class CodeSet {
  public:
   /// Sized to hold `expected` keys without growing.
   explicit CodeSet(size_t expected = 0);
+  /// The table's size in bytes for `expected` keys.
+  static size_t BytesFor(size_t expected);
 
   /// Adds `key` (REQUIRES: key != 0). Returns false when it was already present.
   bool Insert(uint64_t key) {

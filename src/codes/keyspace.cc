@@ -19,7 +19,8 @@ std::string Big(long double v) {
 Keyspace ComputeKeyspace(const CodeShape& shape, const Alphabet& alphabet) {
   Keyspace k;
   k.size = std::pow(static_cast<long double>(alphabet.folded_size()), static_cast<long double>(shape.random_length()));
-  k.entropy_bits = static_cast<double>(shape.random_length()) * std::log2(static_cast<double>(alphabet.size()));
+  k.entropy_bits = alphabet.size() < 2 ? 0 : static_cast<double>(shape.random_length()) * std::log2(static_cast<double>(alphabet.size()));
+  if (alphabet.folded_size() == 0) k.size = 0;
   return k;
 }
 

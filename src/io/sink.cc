@@ -24,4 +24,16 @@ Status FdSink::Append(std::string_view data) {
   return Status::Ok();
 }
 
+Status OstreamSink::Append(std::string_view data) {
+  out_.write(data.data(), static_cast<std::streamsize>(data.size()));
+  if (!out_) return Status::IoError("cannot write to " + name_);
+  bytes_ += data.size();
+  return Status::Ok();
+}
+
+Status OstreamSink::Close() {
+  out_.flush();
+  return out_ ? Status::Ok() : Status::IoError("cannot write to " + name_);
+}
+
 }  // namespace coupongen

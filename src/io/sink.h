@@ -2,6 +2,7 @@
 // name, so stdout, an atomic temp file and a std::string in tests are interchangeable.
 #pragma once
 
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,20 @@ class FdSink : public OutputSink {
 
  private:
   int fd_;
+  std::string name_;
+  unsigned long long bytes_ = 0;
+};
+
+/// Writes to a std::ostream it does not own (stdout in the program, a string stream in tests).
+class OstreamSink : public OutputSink {
+ public:
+  explicit OstreamSink(std::ostream& out, std::string name = "stdout") : out_(out), name_(std::move(name)) {}
+  Status Append(std::string_view data) override;
+  Status Close() override;
+  unsigned long long bytes_written() const override { return bytes_; }
+
+ private:
+  std::ostream& out_;
   std::string name_;
   unsigned long long bytes_ = 0;
 };

@@ -22,6 +22,7 @@ struct Mark {
 struct Campaign {
   std::string file;  // the spec's path as the user gave it (for messages)
   std::string dir;   // the spec's directory: relative file paths in the spec resolve against it
+  std::string text;  // the spec's text, for showing the offending line under an error
 
   int version = 0;                               // required; only 1 exists
   std::string name;                              // `campaign`, required

@@ -1,0 +1,83 @@
+#include "cli/summary.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "base/strings.h"
+
+namespace coupongen {
+
+namespace {
+std::string Fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+}  // namespace
+
+std::string Seconds(double s) { return s < 1 ? Fixed(s * 1000, 0) + " ms" : Fixed(s, 2) + " s"; }
+
+SummaryRows PlanSummary(const Plan& p) {
+  SummaryRows rows;
+  rows.push_back({"campaign", p.campaign + (p.promotion_name ? " (" + *p.promotion_name + ")" : "")});
+  rows.push_back({"count", WithThousands(p.count) + (p.recipients.empty() ? "" : " (one per recipient)")});
+  rows.push_back({"code shape", p.shape.Display() + " (" + std::to_string(p.shape.length()) + " characters, " +
+                                    std::to_string(p.shape.random_length()) + " random)"});
+  rows.push_back({"alphabet", p.alphabet.symbols() + " (" + std::to_string(p.alphabet.size()) + " symbols" +
+                                  (p.alphabet.mixed_case() ? ", " + std::to_string(p.alphabet.folded_size()) + " ignoring case" : "") + ")"});
+  rows.push_back({"keyspace", p.keyspace.SizeText() + " codes (ignoring case)"});
+  rows.push_back({"entropy", Fixed(p.keyspace.entropy_bits, 1) + " bits per code"});
+  rows.push_back({"guess odds", OddsText(p.keyspace.GuessOdds(p.count)) + " that one random guess hits a valid code"});
+  rows.push_back({"expires at", p.expires_at ? FormatTimestamp(*p.expires_at) + " (" + p.expiry_source + ")" : "never (no expiry set)"});
+  rows.push_back({"format", FormatName(p.format)});
+  rows.push_back({"output", p.output_path == "-" ? "stdout" : p.output_path});
+  return rows;
+}
+
+std::string FormatRows(const SummaryRows& rows, const std::string& indent) {
+  size_t width = 0;
+  for (const auto& r : rows) width = std::max(width, r.first.size());
+  std::string out;
+  for (const auto& r : rows) out += indent + r.first + std::string(width + 2 - r.first.size(), ' ') + r.second + "\n";
+  return out;
+}
+
+nlohmann::json PlanJson(const Plan& p, const Problems& problems) {
+  nlohmann::json j;
+  int errors = 0, warnings = 0;
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& pr : problems) {
+    (pr.is_error() ? errors : warnings)++;
+    nlohmann::json e = {{"severity", pr.is_error() ? "error" : "warning"}, {"message", pr.message}, {"text", pr.ToString()}};
+    if (!pr.key.empty()) e["key"] = pr.key;
+    if (pr.line) {
+      e["line"] = pr.line;
+      e["column"] = pr.column;
+    }
+    if (!pr.where.empty()) e["where"] = pr.where;
+    list.push_back(e);
+  }
+  j["valid"] = errors == 0;
+  j["campaign"] = p.campaign;
+  if (p.promotion_name) j["promotion"] = *p.promotion_name;
+  j["count"] = p.count;
+  j["code_shape"] = p.shape.Display();
+  j["code_length"] = p.shape.length();
+  j["random_length"] = p.shape.random_length();
+  j["alphabet"] = p.alphabet.symbols();
+  j["alphabet_size"] = p.alphabet.size();
+  j["keyspace"] = static_cast<double>(p.keyspace.size);
+  j["entropy_bits"] = std::round(p.keyspace.entropy_bits * 100) / 100;
+  j["guess_odds"] = static_cast<double>(p.keyspace.GuessOdds(p.count));
+  j["guess_odds_text"] = OddsText(p.keyspace.GuessOdds(p.count));
+  j["expires_at"] = p.expires_at ? nlohmann::json(FormatTimestamp(*p.expires_at)) : nlohmann::json(nullptr);
+  if (p.expires_at) j["expiry_source"] = p.expiry_source;
+  j["format"] = FormatName(p.format);
+  j["output"] = p.output_path;
+  j["errors"] = errors;
+  j["warnings"] = warnings;
+  j["problems"] = list;
+  return j;
+}
+
+}  // namespace coupongen

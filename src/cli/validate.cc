@@ -1,0 +1,60 @@
+// coupongen validate: check a spec without generating and describe what it would make.
+#include "base/exit_codes.h"
+#include "base/strings.h"
+#include "cli/command.h"
+#include "cli/spec_loading.h"
+#include "cli/summary.h"
+
+namespace coupongen {
+
+po::options_description ValidateOptions() {
+  po::options_description d("Options");
+  d.add_options()
+      ("spec", po::value<std::string>()->required(), "the campaign spec (YAML); '-' reads stdin")
+      ("now", po::value<std::string>()->value_name("TIME"), "the current time for expires_in and checks (ISO 8601)")
+      ("json", "print the summary as one JSON object");
+  return d;
+}
+
+int RunValidate(const po::variables_map& vm, Context& ctx) {
+  auto now = ResolveNow(vm, ctx);
+  if (!now) return kExitUsage;
+  PlanOptions options;
+  options.now = *now;
+  int code = 0;
+  auto spec = LoadSpec(vm, options, ctx, &code);
+  if (!spec) return code;
+  const Plan& plan = spec->plan;
+
+  // The feasibility rule is a problem like the others, with its own exit code.
+  bool invalid = HasErrors(spec->problems);
+  bool infeasible = false;
+  if (!invalid) {
+    Status f = CheckFeasibility(plan, 0);
+    if (!f.ok()) {
+      infeasible = true;
+      spec->problems.push_back(Problem{Problem::Severity::kError, "", "", f.message(), 0, 0});
+    }
+  }
+
+  Diagnostics diag(ctx.err, false);
+  int errors = 0, warnings = 0;
+  for (const auto& p : spec->problems) (p.is_error() ? errors : warnings)++;
+  if (vm.count("json")) {
+    ctx.out << PlanJson(plan, spec->problems).dump(2) << '\n';
+    for (const auto& p : spec->problems) diag.Report(p);
+  } else {
+    diag.ReportAll(spec->problems, spec->campaign.text);
+    SummaryRows rows = PlanSummary(plan);
+    rows.push_back({"problems", errors + warnings == 0 ? "none"
+                                                        : std::to_string(errors) + (errors == 1 ? " error, " : " errors, ") +
+                                                              std::to_string(warnings) + (warnings == 1 ? " warning" : " warnings") +
+                                                              " (listed on stderr)"});
+    ctx.out << FormatRows(rows);
+  }
+  if (invalid) return kExitInvalid;
+  if (infeasible) return kExitInfeasible;
+  return kExitSuccess;
+}
+
+}  // namespace coupongen

@@ -1,0 +1,171 @@
+#include "io/atomic_file.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+namespace coupongen {
+namespace {
+
+// Temporary files to remove if a signal arrives. Fixed storage: the handler may only call
+// async-signal-safe functions (unlink, raise), so no allocation or locks there.
+constexpr int kSlots = 16;
+constexpr size_t kPathMax = 4096;
+char g_paths[kSlots][kPathMax];
+std::atomic<bool> g_used[kSlots];
+
+int Register(const std::string& path) {
+  if (path.size() >= kPathMax) return -1;
+  for (int i = 0; i < kSlots; ++i) {
+    bool expected = false;
+    if (g_used[i].compare_exchange_strong(expected, true)) {
+      // Callers block the cleanup signals around Register, so the handler never sees a half-written path.
+      std::memcpy(g_paths[i], path.c_str(), path.size() + 1);
+      return i;
+    }
+  }
+  return -1;
+}
+
+void Unregister(int slot) {
+  if (slot >= 0) g_used[slot].store(false);
+}
+
+void OnSignal(int sig) {
+  for (int i = 0; i < kSlots; ++i)
+    if (g_used[i].load()) unlink(g_paths[i]);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+std::string DirName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string BaseName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+Status Errno(const std::string& what) { return Status::IoError(what + ": " + std::strerror(errno)); }
+
+Status FsyncDir(const std::string& dir) {
+  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Errno("cannot open directory " + dir);
+  int rc = fsync(fd);
+  int saved = errno;
+  close(fd);
+  errno = saved;
+  // Some file systems cannot fsync a directory (EINVAL); the rename itself has happened.
+  if (rc != 0 && errno != EINVAL) return Errno("cannot sync directory " + dir);
+  return Status::Ok();
+}
+
+}  // namespace
+
+bool PathExists(const std::string& path) {
+  struct stat st;
+  return lstat(path.c_str(), &st) == 0;
+}
+
+void InstallCleanupSignalHandlers() {
+  static std::atomic<bool> installed{false};
+  if (installed.exchange(true)) return;
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_handler = OnSignal;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+}
+
+Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& target, bool overwrite) {
+  struct stat st;
+  if (stat(target.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return Status::IoError(target + " is a directory");
+    if (!overwrite) return Status::IoError(target + " already exists (use --force to replace it)");
+  }
+  std::string dir = DirName(target);
+  std::string tmpl = (dir == "." && target.find('/') == std::string::npos ? std::string() : dir + "/") + "." +
+                     BaseName(target) + ".coupongen-XXXXXX";
+  // Block the cleanup signals while the file exists but is not yet registered.
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGTERM);
+  sigaddset(&block, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &block, &old);
+  int fd = mkostemp(tmpl.data(), O_CLOEXEC);  // mode 0600
+  int saved = errno;
+  int slot = fd >= 0 ? Register(tmpl) : -1;
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  errno = saved;
+  if (fd < 0) return Errno("cannot create a file in " + dir);
+  return std::unique_ptr<AtomicFile>(new AtomicFile(target, tmpl, fd, overwrite, slot));
+}
+
+AtomicFile::AtomicFile(std::string target, std::string temp, int fd, bool overwrite, int slot)
+    : target_(std::move(target)), temp_(std::move(temp)), fd_(fd), overwrite_(overwrite), slot_(slot) {}
+
+AtomicFile::~AtomicFile() {
+  if (!committed_) Discard();
+}
+
+void AtomicFile::Discard() {
+  if (fd_ >= 0) close(fd_);
+  fd_ = -1;
+  unlink(temp_.c_str());
+  Unregister(slot_);
+  slot_ = -1;
+}
+
+Status AtomicFile::Append(std::string_view data) {
+  if (!WriteAll(fd_, data)) return Errno("cannot write " + target_);
+  bytes_ += data.size();
+  return Status::Ok();
+}
+
+Status AtomicFile::Close() {
+  if (closed_) return Status::Ok();
+  if (fsync(fd_) != 0) return Errno("cannot write " + target_);
+  if (close(fd_) != 0) {
+    fd_ = -1;
+    return Errno("cannot write " + target_);
+  }
+  fd_ = -1;
+  closed_ = true;
+  return Status::Ok();
+}
+
+Status AtomicFile::Commit() {
+  if (!closed_) COUPONGEN_RETURN_IF_ERROR(Close());
+  if (overwrite_) {
+    if (rename(temp_.c_str(), target_.c_str()) != 0) return Errno("cannot rename into " + target_);
+  } else {
+    // Never replace a file that appeared while we were writing.
+    if (renameat2(AT_FDCWD, temp_.c_str(), AT_FDCWD, target_.c_str(), RENAME_NOREPLACE) != 0) {
+      if (errno == EEXIST) return Status::IoError(target_ + " already exists (use --force to replace it)");
+      if (errno != EINVAL && errno != ENOSYS) return Errno("cannot rename into " + target_);
+      // The file system has no RENAME_NOREPLACE: link() also refuses an existing target.
+      if (link(temp_.c_str(), target_.c_str()) != 0) {
+        if (errno == EEXIST) return Status::IoError(target_ + " already exists (use --force to replace it)");
+        return Errno("cannot create " + target_);
+      }
+      unlink(temp_.c_str());
+    }
+  }
+  committed_ = true;
+  Unregister(slot_);
+  slot_ = -1;
+  return FsyncDir(DirName(target_));
+}
+
+}  // namespace coupongen

@@ -1,0 +1,53 @@
+// AtomicFile: an output file that appears complete or not at all (leveldb's SetCurrentFile,
+// mold's output-file-unix.cc). Bytes go to a temporary file beside the target (mode 0600: codes
+// are secrets); Close() fsyncs it, Commit() renames it into place and fsyncs the directory.
+// Until Commit, the target is untouched; on any failure, destruction or SIGINT/SIGTERM/SIGHUP the
+// temporary file is removed.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "io/sink.h"
+
+namespace coupongen {
+
+class AtomicFile : public OutputSink {
+ public:
+  /// Creates the temporary file ".<name>.coupongen-XXXXXX" in the target's directory. Without
+  /// `overwrite`, an existing target is an error now and again at Commit (never replaced).
+  static Result<std::unique_ptr<AtomicFile>> Create(const std::string& target, bool overwrite);
+  ~AtomicFile() override;
+
+  Status Append(std::string_view data) override;
+  /// Flushes and fsyncs the temporary file. The target is still untouched.
+  Status Close() override;
+  /// Renames the temporary file onto the target and fsyncs the directory.
+  /// REQUIRES: Close() succeeded.
+  Status Commit();
+  unsigned long long bytes_written() const override { return bytes_; }
+  const std::string& temp_path() const { return temp_; }
+
+ private:
+  AtomicFile(std::string target, std::string temp, int fd, bool overwrite, int slot);
+  void Discard();
+
+  std::string target_;
+  std::string temp_;
+  int fd_;
+  bool overwrite_;
+  int slot_;  // registration for removal on signals
+  bool closed_ = false;
+  bool committed_ = false;
+  unsigned long long bytes_ = 0;
+};
+
+/// Installs SIGINT/SIGTERM/SIGHUP handlers that remove every live AtomicFile's temporary file and
+/// then die of the same signal (so the exit status still says "killed by SIGINT"). Idempotent.
+void InstallCleanupSignalHandlers();
+
+/// True when `path` names an existing file (or anything else) in the file system.
+bool PathExists(const std::string& path);
+
+}  // namespace coupongen

@@ -1,0 +1,236 @@
+#include "spec/plan.h"
+
+#include "base/strings.h"
+#include "spec/recipients.h"
+
+namespace coupongen {
+namespace {
+
+// Reports problems against the spec's keys, positioned where the key's value was written.
+class Reporter {
+ public:
+  Reporter(const Campaign& c, Problems* problems) : c_(c), problems_(problems) {}
+
+  void Error(const std::string& key, const std::string& message, const std::string& at_key = "") {
+    Add(Problem::Severity::kError, key, message, at_key);
+  }
+  void Warn(const std::string& key, const std::string& message, const std::string& at_key = "") {
+    Add(Problem::Severity::kWarning, key, message, at_key);
+  }
+  bool Given(const std::string& key) const { return c_.marks.count(key) > 0; }
+
+ private:
+  void Add(Problem::Severity sev, const std::string& key, const std::string& message, const std::string& at_key) {
+    Mark m = c_.MarkOf(at_key.empty() ? key : at_key);
+    // Keys that were not written point at the enclosing section, or the top of the file.
+    for (std::string k = at_key.empty() ? key : at_key; m.line == 0 && !k.empty();) {
+      size_t dot = k.rfind('.');
+      k = dot == std::string::npos ? "" : k.substr(0, dot);
+      m = k.empty() ? Mark{1, 1} : c_.MarkOf(k);
+    }
+    Problem p;
+    p.severity = sev;
+    p.where = c_.file + ":" + std::to_string(m.line) + ":" + std::to_string(m.column);
+    p.key = key;
+    p.message = message;
+    p.line = m.line;
+    p.column = m.column;
+    problems_->push_back(std::move(p));
+  }
+
+  const Campaign& c_;
+  Problems* problems_;
+};
+
+std::string Resolve(const std::string& dir, const std::string& path) {
+  if (path.empty() || path[0] == '/' || path == "-" || dir == ".") return path;
+  return dir + "/" + path;
+}
+
+// Builds the code shape and alphabet, checking length bounds on the whole code.
+void PlanShape(const Campaign& c, Plan* plan, Reporter& r) {
+  const auto& k = c.codes;
+  std::string why;
+  if (auto a = Alphabet::Parse(k.alphabet, &why)) plan->alphabet = *a;
+  else r.Error("codes.alphabet", why);
+
+  if (k.pattern) {
+    for (const char* other : {"length", "prefix", "suffix", "group", "separator"})
+      if (r.Given(std::string("codes.") + other))
+        r.Error("codes.pattern", std::string("replaces length, prefix, suffix, group and separator: remove codes.") + other +
+                                     " or the pattern");
+    plan->shape = CodeShape::FromPattern(*k.pattern);
+  } else {
+    int length = static_cast<int>(k.length.value_or(12));
+    int group = static_cast<int>(k.group.value_or(0));
+    plan->shape = CodeShape::FromParts(k.prefix, length, group, k.separator.value_or("-"), k.suffix);
+  }
+  if (k.min_length > k.max_length) {
+    r.Error("codes.min_length", "is " + std::to_string(k.min_length) + ", above max_length " + std::to_string(k.max_length));
+    return;
+  }
+  size_t total = plan->shape.length();
+  std::string key = k.pattern ? "codes.pattern" : "codes.length";
+  auto describe = [&] {
+    if (k.pattern) return "'" + *k.pattern + "' is " + std::to_string(total) + " characters";
+    size_t random = plan->shape.random_length();
+    size_t seps = total - random - k.prefix.size() - k.suffix.size();
+    return "the whole code is " + std::to_string(total) + " characters (prefix " + std::to_string(k.prefix.size()) +
+           " + random " + std::to_string(random) + " + separators " + std::to_string(seps) + " + suffix " +
+           std::to_string(k.suffix.size()) + ")";
+  };
+  if (static_cast<int64_t>(total) < k.min_length)
+    r.Error(key, describe() + ", below min_length " + std::to_string(k.min_length));
+  if (static_cast<int64_t>(total) > k.max_length)
+    r.Error(key, describe() + ", above max_length " + std::to_string(k.max_length));
+  plan->keyspace = ComputeKeyspace(plan->shape, plan->alphabet);
+}
+
+void PlanRecipientsAndCount(const Campaign& c, const PlanOptions& o, Plan* plan, Problems* problems, Reporter& r) {
+  const auto& rc = c.recipients;
+  if (rc.file && !rc.emails.empty()) {
+    r.Error("recipients.emails", "give recipients.file or recipients.emails, not both");
+  } else if (rc.file) {
+    plan->recipients = LoadRecipientsCsv(Resolve(c.dir, *rc.file), Resolve(c.dir, *rc.file), problems);
+  } else if (!rc.emails.empty()) {
+    size_t before = problems->size();
+    CheckInlineRecipients(c, problems);
+    if (problems->size() == before) plan->recipients = rc.emails;
+  } else if (rc.given) {
+    r.Error("recipients", "needs a file or emails");
+  }
+  bool have_recipients = rc.file || !rc.emails.empty();
+  if (o.count) {
+    if (have_recipients && !plan->recipients.empty() && static_cast<uint64_t>(*o.count) != plan->recipients.size()) {
+      Problem p;
+      p.key = "-n";
+      p.message = "is " + WithThousands(*o.count) + " but the spec has " + WithThousands(plan->recipients.size()) +
+                  " recipients (one code each)";
+      problems->push_back(p);
+    }
+    plan->count = static_cast<uint64_t>(*o.count);
+  } else if (c.codes.count) {
+    if (have_recipients && !plan->recipients.empty() && static_cast<uint64_t>(*c.codes.count) != plan->recipients.size())
+      r.Error("codes.count", "is " + WithThousands(*c.codes.count) + " but there are " +
+                                 WithThousands(plan->recipients.size()) + " recipients (leave count out, or make them equal)");
+    plan->count = static_cast<uint64_t>(*c.codes.count);
+  } else if (have_recipients) {
+    plan->count = plan->recipients.size();
+  } else if (!r.Given("codes.count")) {
+    r.Error("codes.count", "is required when there are no recipients");
+  }
+}
+
+void PlanExpiry(const Campaign& c, const PlanOptions& o, Plan* plan, Reporter& r) {
+  const auto& a = c.coupon;
+  const auto& p = c.promotion;
+  if (p.starts_at && p.expires_at && *p.expires_at <= *p.starts_at)
+    r.Error("promotion.expires_at", "must be after promotion.starts_at (" + FormatTimestamp(*p.starts_at) + ")");
+  if (p.expires_at && *p.expires_at <= o.now)
+    r.Warn("promotion.expires_at", "the promotion ended at " + FormatTimestamp(*p.expires_at));
+  std::string key;
+  if (a.expires_at && a.expires_in) {
+    r.Error("coupon.expires_in", "give coupon.expires_at or coupon.expires_in, not both");
+    return;
+  }
+  if (a.expires_at) {
+    plan->expires_at = *a.expires_at;
+    plan->expiry_source = "absolute";
+    key = "coupon.expires_at";
+  } else if (a.expires_in) {
+    plan->expires_at = o.now + *a.expires_in;
+    plan->expiry_source = "expires_in " + a.expires_in_text + " from " + FormatTimestamp(o.now);
+    key = "coupon.expires_in";
+  } else {
+    return;
+  }
+  const std::string when = FormatTimestamp(*plan->expires_at);
+  if (*plan->expires_at <= o.now)
+    r.Error(key, when + " is not in the future (now is " + FormatTimestamp(o.now) + ")");
+  if (p.starts_at && *plan->expires_at <= *p.starts_at)
+    r.Error(key, when + " is not after promotion.starts_at " + FormatTimestamp(*p.starts_at) +
+                     " (coupons must expire inside the promotion's window)");
+  if (p.expires_at && *plan->expires_at > *p.expires_at)
+    r.Error(key, when + " is after promotion.expires_at " + FormatTimestamp(*p.expires_at) +
+                     " (coupons must expire inside the promotion's window)");
+  plan->base.expires_at = when;
+}
+
+void PlanOutput(const Campaign& c, const PlanOptions& o, Plan* plan, Reporter& r) {
+  plan->format = o.format.value_or(c.output.format.value_or(OutputFormat::kCsv));
+  std::string format_name = FormatName(plan->format);
+  std::string format_from = o.format ? " (-f " + format_name + ")" : "";
+  plan->output_path = o.output.value_or(c.output.path.value_or("-"));
+  plan->chunk_size = static_cast<size_t>(c.output.chunk_size);
+  if (plan->format == OutputFormat::kCsv && c.coupon.metadata)
+    r.Error("coupon.metadata", "cannot be written as csv" + format_from + ": use format json, jsonapi or imports");
+  if (plan->format == OutputFormat::kJsonApi && !c.coupon.tags.empty())
+    r.Error("coupon.tags", "cannot be sent in jsonapi" + format_from +
+                               " (POST /api/coupons does not accept _add_tags): use csv, json or imports, or remove tags");
+  if ((plan->format == OutputFormat::kJsonApi || plan->format == OutputFormat::kImports) && !c.promotion_rule_id)
+    r.Error("promotion_rule_id", "is required for " + format_name + " output" + format_from, "output.format");
+}
+
+void PlanAttributes(const Campaign& c, Plan* plan) {
+  Coupon& b = plan->base;
+  const auto& a = c.coupon;
+  b.promotion_rule_id = c.promotion_rule_id;
+  b.usage_limit = a.usage_limit;
+  b.customer_single_use = a.customer_single_use;
+  b.reference = a.reference;
+  b.reference_origin = a.reference_origin;
+  b.metadata = a.metadata;
+  b.tags = a.tags;
+  plan->fields = FieldSet::Of(b);
+  if (!plan->recipients.empty() || c.recipients.file || !c.recipients.emails.empty())
+    plan->fields.Add(Field::kRecipientEmail);
+}
+
+}  // namespace
+
+Plan BuildPlan(const Campaign& c, const PlanOptions& o, Problems* problems) {
+  Plan plan;
+  Reporter r(c, problems);
+  plan.campaign = c.name;
+  plan.promotion_name = c.promotion.name;
+  PlanShape(c, &plan, r);
+  PlanRecipientsAndCount(c, o, &plan, problems, r);
+  PlanExpiry(c, o, &plan, r);
+  PlanOutput(c, o, &plan, r);
+  PlanAttributes(c, &plan);
+  for (const auto& e : c.codes.exclude) plan.exclude_paths.push_back(Resolve(c.dir, e));
+  for (const auto& e : o.extra_excludes) plan.exclude_paths.push_back(e);
+  if (o.ledger) plan.ledger_path = o.ledger;
+  else if (c.ledger) plan.ledger_path = Resolve(c.dir, *c.ledger);
+
+  if (c.promotion.total_usage_limit && c.coupon.usage_limit && plan.count > 0) {
+    long double uses = static_cast<long double>(plan.count) * static_cast<long double>(*c.coupon.usage_limit);
+    if (uses > static_cast<long double>(*c.promotion.total_usage_limit))
+      r.Warn("promotion.total_usage_limit",
+             "is " + WithThousands(*c.promotion.total_usage_limit) + " but " + WithThousands(plan.count) + " codes x usage_limit " +
+                 std::to_string(*c.coupon.usage_limit) + " allow " + WithThousands(static_cast<unsigned long long>(uses)) +
+                 " uses: the promotion will run out first");
+  }
+  if (plan.count > 0 && plan.keyspace.size > 0 && !HasErrors(*problems)) {
+    long double odds = plan.keyspace.GuessOdds(plan.count);
+    if (odds > kGuessOddsWarning && static_cast<long double>(plan.count) * 2 <= plan.keyspace.size)
+      r.Warn(c.codes.pattern ? "codes.pattern" : "codes.length",
+             "one random guess hits a valid code with odds " + OddsText(odds) +
+                 " (above 1 in 1,000,000): use longer codes or a larger alphabet");
+  }
+  return plan;
+}
+
+Status CheckFeasibility(const Plan& plan, uint64_t taken) {
+  long double need = static_cast<long double>(plan.count) + static_cast<long double>(taken);
+  if (need * 2 > plan.keyspace.size) {
+    std::string msg = "cannot make " + WithThousands(plan.count) + " unique codes: shape " + plan.shape.Display() +
+                      " has " + plan.keyspace.SizeText() + " possible codes (ignoring case)";
+    if (taken) msg += ", " + WithThousands(taken) + " already taken by exclusions and the ledger";
+    msg += ", and at most half the keyspace may be used: make codes longer or the alphabet larger";
+    return Status::Infeasible(msg);
+  }
+  return Status::Ok();
+}
+
+}  // namespace coupongen
