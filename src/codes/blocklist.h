@@ -32,7 +32,7 @@
 
 namespace coupongen {
 
-/// The built-in words (about 350, upper-case ASCII, at least 3 letters, sorted, no duplicates) in
+/// The built-in words (335, upper-case ASCII, at least 3 letters, sorted, no duplicates) in
 /// English, Spanish, Portuguese, French, German, Italian and Dutch. See blocklist_words.cc.
 const std::vector<std::string>& BuiltinBlockedWords();
 /// The languages of the built-in list, for docs and `validate`.
