@@ -77,7 +77,7 @@ class Ff1 {
   // radix^chunk_digits_ < 2^32: how many numerals one 32-bit limb operation handles at once.
   uint32_t chunk_digits_ = 1;
   uint32_t chunk_pow_ = 0;
-  uint64_t radix_magic_ = 0;
+  uint64_t radix_magic_ = 0;  // floor((2^64 - 1) / radix) + 1: see DivBy in ff1.cc
 
   // Per (length, tweak) state, recomputed only when either changes (see Prepare).
   bool prepared_ = false;
