@@ -16,6 +16,13 @@ std::vector<uint8_t> KeyedTweak(std::string_view campaign, const CodeShape& shap
   return {t.begin(), t.end()};
 }
 
+Status CheckKeyedKeyspace(size_t radix, size_t length) {
+  uint64_t size = 0;
+  if (!RadixPower(static_cast<uint32_t>(radix), length, &size) || size >= Ff1::kMinDomainSize) return Status::Ok();
+  return Status::Invalid("keyed mode needs at least 1,000,000 possible codes (radix^length); " + std::to_string(radix) +
+                         "^" + std::to_string(length) + " = " + WithThousands(size) + " is too small");
+}
+
 Result<KeyedGenerator> KeyedGenerator::Create(const CodeShape& shape, const Alphabet& alphabet,
                                               std::span<const uint8_t> key, std::string_view campaign,
                                               SequenceRange range) {

@@ -39,6 +39,10 @@ struct SequenceRange {
 /// symbols, separated by NUL bytes. Changing any of them gives an unrelated permutation.
 std::vector<uint8_t> KeyedTweak(std::string_view campaign, const CodeShape& shape, const Alphabet& alphabet);
 
+/// FF1's floor on the domain, in keyed mode's words: Invalid ("keyed mode needs at least 1,000,000
+/// possible codes (radix^length); 30^4 = 810,000 is too small") when radix^length < 1,000,000.
+Status CheckKeyedKeyspace(size_t radix, size_t length);
+
 class KeyedGenerator {
  public:
   /// A generator of the codes of `range`. `shape` and `alphabet` must outlive it; the key is not

@@ -13,6 +13,10 @@
 
 namespace coupongen {
 
+/// How codes are made: drawn at random and kept unique with a table (the default), or as a keyed
+/// permutation of sequence numbers, unique by construction (codes/keyed_generator.h).
+enum class CodeMode { kRandom, kKeyed };
+
 /// A 1-based position in the spec file (0 when unknown).
 struct Mark {
   int line = 0;
@@ -48,6 +52,8 @@ struct Campaign {
     int64_t min_length = 8;
     int64_t max_length = 40;
     std::vector<std::string> exclude;       // as written (relative to the spec)
+    std::optional<CodeMode> mode;           // `mode: random | keyed`; nullopt: not given (random) or invalid
+    std::optional<std::string> key_file;    // keyed mode's key, as written (relative to the spec)
   } codes;
 
   struct CouponAttributes {

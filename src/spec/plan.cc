@@ -1,6 +1,7 @@
 #include "spec/plan.h"
 
 #include "base/strings.h"
+#include "codes/keyed_generator.h"
 #include "spec/recipients.h"
 
 namespace coupongen {
@@ -84,6 +85,25 @@ void PlanShape(const Campaign& c, Plan* plan, Reporter& r) {
   if (static_cast<int64_t>(total) > k.max_length)
     r.Error(key, describe() + ", above max_length " + std::to_string(k.max_length));
   plan->keyspace = ComputeKeyspace(plan->shape, plan->alphabet);
+}
+
+// Keyed mode: a key file, an alphabet without both cases of a letter, a keyspace FF1 can permute.
+void PlanKeyed(const Campaign& c, Plan* plan, Reporter& r) {
+  const auto& k = c.codes;
+  plan->mode = k.mode.value_or(CodeMode::kRandom);
+  if (plan->mode != CodeMode::kKeyed) {
+    if (k.key_file && (k.mode || !r.Given("codes.mode")))
+      r.Error("codes.key_file", "is used only in keyed mode (add 'mode: keyed' under codes, or remove key_file)");
+    return;
+  }
+  if (k.key_file) plan->key_file = Resolve(c.dir, *k.key_file);
+  else if (!r.Given("codes.key_file"))
+    r.Error("codes.key_file", "is required in keyed mode (make a key with: coupongen keygen FILE)", "codes.mode");
+  if (plan->alphabet.size() < 2) return;  // the alphabet's own error was reported
+  Status alphabet = CheckKeyedAlphabet(plan->alphabet);
+  if (!alphabet.ok()) r.Error("codes.alphabet", alphabet.message());
+  Status keyspace = CheckKeyedKeyspace(plan->alphabet.size(), plan->shape.random_length());
+  if (!keyspace.ok()) r.Error(k.pattern ? "codes.pattern" : "codes.length", keyspace.message());
 }
 
 void PlanRecipientsAndCount(const Campaign& c, const PlanOptions& o, Plan* plan, Problems* problems, Reporter& r) {
@@ -194,6 +214,7 @@ Plan BuildPlan(const Campaign& c, const PlanOptions& o, Problems* problems) {
   plan.campaign = c.name;
   plan.promotion_name = c.promotion.name;
   PlanShape(c, &plan, r);
+  PlanKeyed(c, &plan, r);
   PlanRecipientsAndCount(c, o, &plan, problems, r);
   PlanExpiry(c, o, &plan, r);
   PlanOutput(c, o, &plan, r);

@@ -46,6 +46,8 @@ struct Plan {
   std::optional<std::string> ledger_path;
   std::optional<TimeMs> expires_at;       // resolved expiry
   std::string expiry_source;              // "absolute" or "expires_in 7d from <now>"
+  CodeMode mode = CodeMode::kRandom;      // codes.mode
+  std::optional<std::string> key_file;    // keyed mode: the key file, resolved against the spec's directory
 };
 
 /// Resolves and checks `campaign`. Every problem (errors and warnings) is appended to *problems;
