@@ -7,6 +7,7 @@
 #include "base/exit_codes.h"
 #include "base/strings.h"
 #include "cli/command.h"
+#include "cli/keyed_run.h"
 #include "cli/progress.h"
 #include "cli/spec_loading.h"
 #include "cli/summary.h"
@@ -30,7 +31,11 @@ po::options_description GenerateOptions() {
       ("seed", po::value<std::string>()->value_name("TEXT"), "PREDICTABLE codes from TEXT, for tests and demos only")
       ("force", "replace an existing output file")
       ("quiet,q", "print nothing but errors")
-      ("progress", "show progress on stderr even when it is not a terminal");
+      ("progress", "show progress on stderr even when it is not a terminal")
+      // Keyed mode (cli/ranges.h).
+      ("range", po::value<std::string>()->value_name("START:COUNT"), "keyed mode: issue sequence numbers START..START+COUNT-1")
+      ("shard", po::value<std::string>()->value_name("I/N"), "keyed mode: make the I-th (from 0) of N equal parts of the run")
+      ("create-key", "keyed mode: create codes.key_file if it does not exist");
   return d;
 }
 
@@ -42,6 +47,7 @@ struct GenerateFlags {
   bool quiet = false;
   bool progress = false;
   std::optional<std::string> seed;
+  KeyedFlags keyed;
 };
 
 // Command line -> flags; usage errors are reported here (exit 2).
@@ -59,6 +65,7 @@ std::optional<GenerateFlags> ReadFlags(const po::variables_map& vm, Context& ctx
     }
     f.plan.count = n;
   }
+  if (!ReadKeyedFlags(vm, &f.keyed, &f.plan.count, diag)) return std::nullopt;
   if (vm.count("format")) {
     std::string name = vm["format"].as<std::string>();
     f.plan.format = ParseFormat(name);
@@ -118,7 +125,7 @@ Result<Output> OpenOutput(const Plan& plan, bool force, Context& ctx) {
 }
 
 // Draws plan.count unique codes and writes them; recipients get one each, in order.
-Status WriteCodes(const Plan& plan, CodeGenerator& gen, OutputSink& sink, Progress& progress, std::string* example) {
+Status WriteCodes(const Plan& plan, auto& gen, OutputSink& sink, Progress& progress, std::string* example) {
   WriterOptions wo;
   wo.format = plan.format;
   wo.fields = plan.fields;
@@ -137,7 +144,8 @@ Status WriteCodes(const Plan& plan, CodeGenerator& gen, OutputSink& sink, Progre
   return writer->Finish();
 }
 
-void PrintSummary(const Plan& plan, const Output& out, double secs, const std::string& example, Diagnostics& diag) {
+void PrintSummary(const Plan& plan, const Output& out, double secs, const std::string& example, Diagnostics& diag,
+                  const SummaryRows& extra = {}) {
   double rate = secs > 0 ? static_cast<double>(plan.count) / secs : 0;
   diag.Info("coupongen: " + WithThousands(plan.count) + " codes for " + plan.campaign + " in " + Seconds(secs) + " (" +
             WithThousands(static_cast<unsigned long long>(rate)) + " codes/s)");
@@ -152,9 +160,41 @@ void PrintSummary(const Plan& plan, const Output& out, double secs, const std::s
   rows.push_back({"output", out.file ? plan.output_path + " (" + FormatName(plan.format) + ", " +
                                            HumanBytes(out.file->bytes_written()) + ", mode 0600)"
                                      : std::string("stdout (") + FormatName(plan.format) + ")"});
+  rows.insert(rows.end(), extra.begin(), extra.end());
   std::string text = FormatRows(rows, "  ");
   text.pop_back();
   diag.Info(text);
+}
+
+// Keyed mode, after the spec passed: the codes of a range of sequence numbers under the campaign
+// key (cli/keyed_run.h), written as in random mode. No table of codes: constant memory.
+int GenerateKeyed(LoadedSpec& spec, const GenerateFlags& flags, Context& ctx, Diagnostics& diag,
+                  std::chrono::steady_clock::time_point start) {
+  // TODO(keyed): exclusions skip the sequence numbers of excluded codes (KeyedGenerator::SequenceOf
+  // on each excluded code, then SkipSequences); the ledger records the range (ranges table).
+  if (!spec.plan.exclude_paths.empty())
+    return diag.Fail(Status::IoError("exclusion files are not supported in keyed mode by this build yet"));
+  if (spec.plan.ledger_path) return diag.Fail(Status::IoError("the ledger is not supported in keyed mode by this build yet"));
+  Status feasible = CheckFeasibility(spec.plan, 0);
+  if (!feasible.ok()) return diag.Fail(feasible);
+  int code = 0;
+  auto keyed = PrepareKeyedRun(&spec, flags.keyed, ctx, diag, &code);
+  if (!keyed) return code;
+  const Plan& plan = spec.plan;
+
+  auto out = OpenOutput(plan, flags.force, ctx);
+  if (!out.ok()) return diag.Fail(out.status());
+  Progress progress(ctx.err, plan.count, !flags.quiet && (flags.progress || ctx.err_is_tty), ctx.err_is_tty);
+  std::string example;
+  Status s = WriteCodes(plan, keyed->generator, *out->sink, progress, &example);
+  progress.Finish(plan.count);
+  if (s.ok()) s = out->sink->Close();
+  if (s.ok() && out->file) s = out->file->Commit();
+  if (!s.ok()) return diag.Fail(s);
+
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  PrintSummary(plan, *out, secs, example, diag, KeyedSummaryRows(*keyed, plan));
+  return kExitSuccess;
 }
 
 }  // namespace
@@ -175,6 +215,10 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
   // 2. Refuse an existing output before any work (checked again, atomically, at the rename).
   if (plan.output_path != "-" && !flags->force && PathExists(plan.output_path))
     return diag.Fail(Status::IoError(plan.output_path + " already exists (use --force to replace it)"));
+
+  // Keyed mode takes its own path from here: no table of codes (cli/keyed_run.h).
+  if (Status s = CheckModeOptions(plan, flags->keyed, flags->seed.has_value()); !s.ok()) return diag.Fail(s);
+  if (plan.mode == CodeMode::kKeyed) return GenerateKeyed(*spec, *flags, ctx, diag, start);
 
   // 3. The uniqueness table (about 8-16 bytes per code), seeded with the codes already taken
   //    (exclusions and the ledger); then the feasibility rule (exit 4).

@@ -21,6 +21,7 @@ SummaryRows PlanSummary(const Plan& p) {
   SummaryRows rows;
   rows.push_back({"campaign", p.campaign + (p.promotion_name ? " (" + *p.promotion_name + ")" : "")});
   rows.push_back({"count", WithThousands(p.count) + (p.recipients.empty() ? "" : " (one per recipient)")});
+  if (p.mode == CodeMode::kKeyed) rows.push_back({"mode", "keyed (key file " + p.key_file.value_or("?") + ")"});
   rows.push_back({"code shape", p.shape.Display() + " (" + std::to_string(p.shape.length()) + " characters, " +
                                     std::to_string(p.shape.random_length()) + " random)"});
   rows.push_back({"alphabet", p.alphabet.symbols() + " (" + std::to_string(p.alphabet.size()) + " symbols" +
@@ -61,6 +62,8 @@ nlohmann::json PlanJson(const Plan& p, const Problems& problems) {
   j["campaign"] = p.campaign;
   if (p.promotion_name) j["promotion"] = *p.promotion_name;
   j["count"] = p.count;
+  j["mode"] = p.mode == CodeMode::kKeyed ? "keyed" : "random";
+  if (p.key_file) j["key_file"] = *p.key_file;
   j["code_shape"] = p.shape.Display();
   j["code_length"] = p.shape.length();
   j["random_length"] = p.shape.random_length();

@@ -2,6 +2,7 @@
 #include "base/exit_codes.h"
 #include "base/strings.h"
 #include "cli/command.h"
+#include "cli/keyed_run.h"
 #include "cli/spec_loading.h"
 #include "cli/summary.h"
 
@@ -25,6 +26,13 @@ int RunValidate(const po::variables_map& vm, Context& ctx) {
   auto spec = LoadSpec(vm, options, ctx, &code);
   if (!spec) return code;
   const Plan& plan = spec->plan;
+
+  // Keyed mode: the key file must be there and private (cli/keyed_run.h).
+  if (plan.mode == CodeMode::kKeyed && plan.key_file && !HasErrors(spec->problems)) {
+    bool created = false;
+    Status failure;
+    LoadCampaignKey(*spec, false, ctx.random, &created, &spec->problems, &failure);
+  }
 
   // The feasibility rule is a problem like the others, with its own exit code.
   bool invalid = HasErrors(spec->problems);
