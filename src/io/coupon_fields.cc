@@ -1,5 +1,6 @@
 #include "io/coupon_fields.h"
 
+#include <array>
 #include <limits>
 
 #include "base/strings.h"
@@ -40,18 +41,35 @@ std::string SetString(std::string_view text, std::optional<std::string>* field) 
   return "";
 }
 
+// True when `text` has the shape of the canonical form "YYYY-MM-DDTHH:MM:SS.mmmZ"; once
+// ParseTimestamp accepts it, formatting would give it back unchanged.
+bool HasCanonicalShape(std::string_view text) {
+  return text.size() == 24 && text[10] == 'T' && text[19] == '.' && text[23] == 'Z';
+}
+
 std::string SetTimestamp(std::string_view text, Coupon* c) {
   std::string why;
   std::optional<TimeMs> t = ParseTimestamp(text, &why);
   if (!t) return why + Got(text);
-  c->expires_at = FormatTimestamp(*t);
+  if (HasCanonicalShape(text)) c->expires_at.emplace(text);  // the common case, without formatting
+  else c->expires_at = FormatTimestamp(*t);
   return "";
 }
 
 std::string SetTags(std::string_view text, Coupon* c) {
   if (!IsUtf8(text)) return kNotUtf8;
-  c->tags = SplitTags(text);
+  SplitTags(text, &c->tags);
   return "";
+}
+
+// FieldName of every field, with the lengths computed once.
+const std::array<std::string_view, static_cast<size_t>(Field::kCount)>& FieldNames() {
+  static const auto names = [] {
+    std::array<std::string_view, static_cast<size_t>(Field::kCount)> a;
+    for (size_t i = 0; i < a.size(); ++i) a[i] = FieldName(static_cast<Field>(i));
+    return a;
+  }();
+  return names;
 }
 
 // `json` is valid JSON text holding an object.
@@ -75,10 +93,10 @@ std::string SetMetadataFromText(std::string_view text, Coupon* c) {
 }  // namespace
 
 std::optional<Field> FieldFromName(std::string_view name, bool ignore_case) {
-  for (unsigned i = 0; i < static_cast<unsigned>(Field::kCount); ++i) {
-    Field f = static_cast<Field>(i);
-    std::string_view known = FieldName(f);
-    if (ignore_case ? EqualsIgnoreCase(name, known) : name == known) return f;
+  const auto& names = FieldNames();
+  for (size_t i = 0; i < names.size(); ++i) {
+    std::string_view known = names[i];
+    if (ignore_case ? EqualsIgnoreCase(name, known) : name == known) return static_cast<Field>(i);
   }
   return std::nullopt;
 }
@@ -159,8 +177,9 @@ void ClearCoupon(Coupon* c) {
   c->tags.clear();
 }
 
-std::vector<std::string> SplitTags(std::string_view text) {
-  std::vector<std::string> tags;
+void SplitTags(std::string_view text, std::vector<std::string>* out) {
+  std::vector<std::string>& tags = *out;
+  tags.clear();
   size_t start = 0;
   while (start <= text.size()) {
     size_t comma = text.find(',', start);
@@ -169,7 +188,6 @@ std::vector<std::string> SplitTags(std::string_view text) {
     if (!tag.empty()) tags.emplace_back(tag);
     start = comma + 1;
   }
-  return tags;
 }
 
 std::string ShowJson(std::string_view raw) {

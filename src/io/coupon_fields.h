@@ -28,8 +28,9 @@ std::string SetFieldFromJson(Field f, const JsonValue& v, Coupon* c);
 /// Makes *c an empty coupon, keeping the capacity of its strings for reuse.
 void ClearCoupon(Coupon* c);
 
-/// "a, b,,c" -> {"a", "b", "c"}: the tags of an _add_tags value (trimmed, empty ones dropped).
-std::vector<std::string> SplitTags(std::string_view text);
+/// "a, b,,c" -> {"a", "b", "c"}: the tags of an _add_tags value (trimmed, empty ones dropped),
+/// replacing *out (whose capacity is reused).
+void SplitTags(std::string_view text, std::vector<std::string>* out);
 
 /// A JSON value as a message shows it: compact, cut to about 40 bytes with "...".
 std::string ShowJson(std::string_view raw);

@@ -23,23 +23,26 @@ struct CouponReader::Context {
   InputBuffer in;
   uint32_t line = 1;    // the line of in.data()
   size_t column = 0;    // bytes between the start of that line and in.data()
+  RowNumber row;        // the row being read, which errors while reading name (0: none)
   Status status;
 
+  /// row as messages show it ("" for none).
+  std::string Where() const { return row.number == 0 ? std::string() : row.ToString(); }
   /// Consumes `n` bytes, counting the lines they end.
   void Advance(size_t n);
   /// Reads more input. False at the end of the input or on an error; on an error, status is set
-  /// and names the file and `where` (a row; "" for none).
-  bool Refill(std::string_view where);
+  /// and names the file and the row.
+  bool Refill();
   /// Skips ASCII whitespace (refilling). False only on an error.
-  bool SkipWhitespace(std::string_view where);
+  bool SkipWhitespace();
   /// Sets status to Invalid("NAME:WHERE: message") (or "NAME: message" when `where` is empty)
   /// and returns false.
   bool Fail(std::string_view where, const std::string& message);
   /// "line L, column C" of `p`, a pointer into the buffered bytes.
   std::string Locate(const char* p) const;
   /// Finds the end of the JSON value starting at in.data() (refilling as needed) and sets *len.
-  /// `what` names the value for a truncation message ("element 3", "the document").
-  bool ScanJsonValue(std::string_view where, std::string_view what, size_t* len);
+  /// Messages call it "element ROW" (`element`) or "the document".
+  bool ScanJsonValue(bool element, size_t* len);
   /// Adds a problem "NAME:ROW: KEY: message" to the row.
   void AddProblem(CouponRow* row, std::string_view key, std::string message) const;
 };

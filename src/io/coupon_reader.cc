@@ -90,19 +90,19 @@ void ReadContext::Advance(size_t n) {
   in.Consume(n);
 }
 
-bool ReadContext::Refill(std::string_view where) {
+bool ReadContext::Refill() {
   if (in.Refill()) return true;
-  if (!in.status().ok()) status = WithMessage(in.status(), Prefix(name, where) + in.status().message());
+  if (!in.status().ok()) status = WithMessage(in.status(), Prefix(name, Where()) + in.status().message());
   return false;
 }
 
-bool ReadContext::SkipWhitespace(std::string_view where) {
+bool ReadContext::SkipWhitespace() {
   while (true) {
     size_t n = 0;
     while (n < in.size() && IsWs(in.data()[n])) ++n;
     Advance(n);
     if (in.size() > 0) return true;
-    if (!Refill(where)) return status.ok();
+    if (!Refill()) return status.ok();
   }
 }
 
@@ -123,7 +123,8 @@ std::string ReadContext::Locate(const char* p) const {
   return "line " + std::to_string(l) + ", column " + std::to_string(c + 1);
 }
 
-bool ReadContext::ScanJsonValue(std::string_view where, std::string_view what, size_t* len) {
+bool ReadContext::ScanJsonValue(bool element, size_t* len) {
+  auto what = [&] { return element ? "element " + Where() : std::string("the document"); };
   JsonValueEnd scanner;
   size_t scanned = 0;
   while (true) {
@@ -134,19 +135,19 @@ bool ReadContext::ScanJsonValue(std::string_view where, std::string_view what, s
       return true;
     }
     if (state == JsonValueEnd::State::kError)
-      return Fail(where, "invalid JSON at " + Locate(in.data() + scanned + scanner.error_offset()) + ": " +
+      return Fail(Where(), "invalid JSON at " + Locate(in.data() + scanned + scanner.error_offset()) + ": " +
                              scanner.error());
     scanned = in.size();
     if (scanned > kMaxJsonValue)
-      return Fail(where, std::string(what) + " (starting on line " + std::to_string(line) +
+      return Fail(Where(), what() + " (starting on line " + std::to_string(line) +
                              ") is larger than 256 MiB; is a bracket or quote missing?");
-    if (!Refill(where)) {
+    if (!Refill()) {
       if (!status.ok()) return false;
       if (scanner.Finish() == JsonValueEnd::State::kDone) {
         *len = scanned;
         return true;
       }
-      return Fail(where, "truncated JSON: the input ends inside " + std::string(what) + " (which starts on line " +
+      return Fail(Where(), "truncated JSON: the input ends inside " + what() + " (which starts on line " +
                              std::to_string(line) + ")");
     }
   }
@@ -204,7 +205,7 @@ Result<std::unique_ptr<CouponReader>> CouponReader::FromSource(std::string name,
   Context& ctx = *reader->context_;
 
   if (!ctx.in.Ensure(kSniffBytes)) {
-    ctx.Refill("");  // sets the status with the file name
+    ctx.Refill();  // sets the status with the file name
     return ctx.status;
   }
   if (ctx.in.size() >= 3 && std::memcmp(ctx.in.data(), "\xEF\xBB\xBF", 3) == 0) {
@@ -218,7 +219,7 @@ Result<std::unique_ptr<CouponReader>> CouponReader::FromSource(std::string name,
   while (true) {
     while (off < ctx.in.size() && IsWs(ctx.in.data()[off])) ++off;
     if (off < ctx.in.size()) break;
-    if (!ctx.Refill("")) {
+    if (!ctx.Refill()) {
       if (!ctx.status.ok()) return ctx.status;
       return Status::Invalid(Prefix(ctx.name, "") + "empty file (" + kExpectedCouponFile + ")");
     }

@@ -1,4 +1,5 @@
 // The CSV and plain-text coupon parsers (see io/coupon_reader.h for the formats).
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -12,8 +13,6 @@ namespace coupongen {
 namespace {
 
 constexpr size_t kMaxRecord = 8u << 20;
-
-std::string LineText(uint32_t line) { return std::to_string(line); }
 
 bool HasNul(std::string_view s) {
   return !IsAsciiWithoutNul(s.data(), s.size()) && std::memchr(s.data(), '\0', s.size()) != nullptr;
@@ -36,6 +35,7 @@ Span EndAt(const char* data, size_t pos, bool newline) {
 
 // Finds the end of the line at ctx->in.data(). False on an error (ctx->status).
 bool FindLine(ReadContext* ctx, Span* span) {
+  ctx->row = {ctx->line, 0};
   size_t pos = 0;
   while (true) {
     const char* d = ctx->in.data();
@@ -44,8 +44,8 @@ bool FindLine(ReadContext* ctx, Span* span) {
       return true;
     }
     pos = ctx->in.size();
-    if (pos > kMaxRecord) return ctx->Fail(LineText(ctx->line), "a line longer than 8 MiB (binary data?)");
-    if (!ctx->Refill(LineText(ctx->line))) {
+    if (pos > kMaxRecord) return ctx->Fail(ctx->Where(), "a line longer than 8 MiB (binary data?)");
+    if (!ctx->Refill()) {
       if (!ctx->status.ok()) return false;
       *span = pos == 0 ? Span{} : EndAt(ctx->in.data(), pos, false);
       return true;
@@ -54,65 +54,53 @@ bool FindLine(ReadContext* ctx, Span* span) {
 }
 
 // Finds the end of the CSV record at ctx->in.data(): a line, unless a quoted field holds line
-// ends. A quote opens a quoted field only at the start of a field (as SplitRecord reads it).
+// ends. A quote opens a quoted field only at the start of a field, or right after a closing quote
+// (an escaped '"'), as SplitRecord reads it. It hops from quote to quote with memchr.
 bool FindRecord(ReadContext* ctx, Span* span) {
-  bool slow = false;  // a quote was seen: run the state machine
-  bool in_quotes = false, after_close = false, field_start = true;
-  uint32_t newlines = 0, quote_line = 0;
-  size_t pos = 0;
+  ctx->row = {ctx->line, 0};
+  bool in_quotes = false;
+  size_t pos = 0;                         // the next byte to look at
+  size_t after_close = 0;                 // 1 + the offset of the last closing quote, or 0
+  uint32_t newlines = 0, quote_line = 0;  // line ends inside quotes; where the open field started
   while (true) {
     const char* d = ctx->in.data();
     size_t n = ctx->in.size();
-    if (!slow) {
+    while (pos < n) {
+      if (in_quotes) {
+        const char* q = static_cast<const char*>(std::memchr(d + pos, '"', n - pos));
+        size_t stop = q ? static_cast<size_t>(q - d) : n;
+        newlines += static_cast<uint32_t>(std::count(d + pos, d + stop, '\n'));
+        pos = stop;
+        if (!q) break;
+        in_quotes = false;
+        after_close = ++pos;
+        continue;
+      }
       const char* nl = static_cast<const char*>(std::memchr(d + pos, '\n', n - pos));
-      const char* limit = nl ? nl : d + n;
-      if (std::memchr(d + pos, '"', limit - (d + pos)) == nullptr) {
+      size_t limit = nl ? static_cast<size_t>(nl - d) : n;
+      const char* q = static_cast<const char*>(std::memchr(d + pos, '"', limit - pos));
+      if (!q) {
         if (nl) {
-          *span = EndAt(d, nl - d, true);
+          *span = EndAt(d, limit, true);
           return true;
         }
         pos = n;
-      } else {
-        slow = true;
-        pos = 0;
+        break;
       }
-    }
-    if (slow) {
-      for (; pos < n; ++pos) {
-        char c = d[pos];
-        if (in_quotes) {
-          if (c == '"') {
-            in_quotes = false;
-            after_close = true;
-          } else if (c == '\n') {
-            ++newlines;
-          }
-          continue;
-        }
-        if (c == '"') {
-          if (field_start) quote_line = ctx->line + newlines;
-          if (field_start || after_close) in_quotes = true;  // after a closing quote: an escaped '"'
-          field_start = after_close = false;
-        } else if (c == ',') {
-          field_start = true;
-          after_close = false;
-        } else if (c == '\n') {
-          *span = EndAt(d, pos, true);
-          return true;
-        } else {
-          field_start = after_close = false;
-        }
-      }
+      size_t qo = static_cast<size_t>(q - d);
+      bool field_start = qo == 0 || d[qo - 1] == ',';
+      if (field_start) quote_line = ctx->line + newlines;
+      in_quotes = field_start || after_close == qo;
+      pos = qo + 1;
     }
     if (pos > kMaxRecord)
-      return ctx->Fail(LineText(ctx->line),
-                       "a CSV record longer than 8 MiB (a quoted field opened on line " + std::to_string(quote_line) +
-                           " may never close)");
-    if (!ctx->Refill(LineText(ctx->line))) {
+      return ctx->Fail(ctx->Where(), "a CSV record longer than 8 MiB (a quoted field opened on line " +
+                                         std::to_string(quote_line) + " may never close)");
+    if (!ctx->Refill()) {
       if (!ctx->status.ok()) return false;
       if (in_quotes)
-        return ctx->Fail(LineText(ctx->line), "unterminated quoted field: the '\"' opened on line " +
-                                                  std::to_string(quote_line) + " never closes");
+        return ctx->Fail(ctx->Where(), "unterminated quoted field: the '\"' opened on line " +
+                                           std::to_string(quote_line) + " never closes");
       *span = pos == 0 ? Span{} : EndAt(ctx->in.data(), pos, false);
       return true;
     }
@@ -171,7 +159,7 @@ class CsvParser : public CouponParser {
   bool ReadHeader() {
     Span span;
     if (!FindRecord(ctx_, &span)) return false;
-    std::string where = LineText(ctx_->line);
+    std::string where = ctx_->Where();
     header_.assign(ctx_->in.data(), span.len);
     if (HasNul(header_)) return ctx_->Fail(where, "NUL byte (binary data, not a CSV file)");
     SplitRecord(header_, &fields_, &scratch_);
@@ -206,7 +194,7 @@ class CsvParser : public CouponParser {
         continue;
       }
       row->number.number = ctx_->line;
-      if (HasNul(rec)) return ctx_->Fail(LineText(ctx_->line), "NUL byte (binary data, not a CSV file)");
+      if (HasNul(rec)) return ctx_->Fail(ctx_->Where(), "NUL byte (binary data, not a CSV file)");
       row->raw.assign(rec);
       Convert(rec, row);
       ctx_->Advance(span.advance);
@@ -250,7 +238,7 @@ class TextParser : public CouponParser {
       if (!FindLine(ctx_, &span)) return false;
       if (!span.found) return false;
       std::string_view line(ctx_->in.data(), span.len);
-      if (HasNul(line)) return ctx_->Fail(LineText(ctx_->line), "NUL byte (binary data, not a text file)");
+      if (HasNul(line)) return ctx_->Fail(ctx_->Where(), "NUL byte (binary data, not a text file)");
       std::string_view code = Trim(line);
       if (code.empty()) {
         ctx_->Advance(span.advance);
@@ -289,7 +277,7 @@ std::unique_ptr<CouponParser> NewCsvOrTextParser(ReadContext* ctx) {
   std::string_view first(ctx->in.data(), span.len);
   bool has_comma = first.find_first_of(",\"") != std::string_view::npos;
   if (!has_comma && first.find('\t') != std::string_view::npos) {
-    ctx->Fail(LineText(ctx->line),
+    ctx->Fail(ctx->Where(),
               "tab-separated values are not read (expected comma-separated CSV with a 'code' column, or one code per line)");
     return nullptr;
   }

@@ -20,8 +20,9 @@ constexpr std::string_view kRuleType = "coupon_codes_promotion_rules";
 
 std::string Quoted(std::string_view s) { return QuoteForMessage(s); }
 
-bool SyntaxError(ReadContext* ctx, std::string_view where, const JsonCursor& cur) {
-  return ctx->Fail(where, "invalid JSON at " + ctx->Locate(cur.error_pos()) + ": " + cur.error());
+// Fails with the cursor's error, at the context's row.
+bool SyntaxError(ReadContext* ctx, const JsonCursor& cur) {
+  return ctx->Fail(ctx->Where(), "invalid JSON at " + ctx->Locate(cur.error_pos()) + ": " + cur.error());
 }
 
 // Reads the members of a flat coupon object (at the cursor) into row->coupon; unknown keys are
@@ -125,8 +126,8 @@ class JsonArrayParser : public CouponParser {
 
   bool Next(CouponRow* row) override {
     if (done_) return false;
-    std::string where = std::to_string(index_);
-    if (!SkipToValue(where)) return false;
+    ctx_->row = {index_, 0};
+    if (!SkipToValue()) return false;
     char c = ctx_->in.data()[0];
     if (c == ']') {
       ctx_->Advance(1);
@@ -135,21 +136,21 @@ class JsonArrayParser : public CouponParser {
     }
     if (index_ > 0) {
       if (c != ',')
-        return ctx_->Fail(where, "invalid JSON at " + ctx_->Locate(ctx_->in.data()) + ": expected ',' or ']' after element " +
-                                     std::to_string(index_) + ", found " + DescribeByte(c));
+        return ctx_->Fail(ctx_->Where(), "invalid JSON at " + ctx_->Locate(ctx_->in.data()) +
+                                             ": expected ',' or ']' after element " + std::to_string(index_) +
+                                             ", found " + DescribeByte(c));
       ctx_->Advance(1);
-      if (!SkipToValue(where)) return false;
+      if (!SkipToValue()) return false;
     }
-    ++index_;
-    where = std::to_string(index_);
+    ctx_->row = {++index_, 0};
     size_t len;
-    if (!ctx_->ScanJsonValue(where, "element " + where, &len)) return false;
+    if (!ctx_->ScanJsonValue(/*element=*/true, &len)) return false;
     const char* begin = ctx_->in.data();
-    row->number.number = index_;
+    row->number = ctx_->row;
     row->raw.assign(begin, len);
     JsonCursor cur(begin, begin + len);
     bool ok = cur.Peek() == '{' ? ReadFlatCoupon(cur, *ctx_, row) : ReadNonObject(cur, *ctx_, row);
-    if (!ok || !cur.ExpectEnd()) return SyntaxError(ctx_, where, cur);
+    if (!ok || !cur.ExpectEnd()) return SyntaxError(ctx_, cur);
     ctx_->Advance(len);
     return true;
   }
@@ -158,15 +159,16 @@ class JsonArrayParser : public CouponParser {
 
  private:
   // Skips whitespace up to the next byte; a missing one means the array was cut short.
-  bool SkipToValue(const std::string& where) {
-    if (!ctx_->SkipWhitespace(where)) return false;
+  bool SkipToValue() {
+    if (!ctx_->SkipWhitespace()) return false;
     if (ctx_->in.size() > 0) return true;
-    return ctx_->Fail(where, "truncated JSON: the input ends before the array's closing ']' (after element " +
-                                 std::to_string(index_) + ")");
+    std::string after = index_ == 0 ? "" : " (after element " + std::to_string(index_) + ")";
+    return ctx_->Fail(ctx_->Where(), "truncated JSON: the input ends before the array's closing ']'" + after);
   }
 
   bool ExpectNothingMore() {
-    if (!ctx_->SkipWhitespace("")) return false;
+    ctx_->row = {};
+    if (!ctx_->SkipWhitespace()) return false;
     if (ctx_->in.size() > 0)
       return ctx_->Fail("", "unexpected text after the JSON array at " + ctx_->Locate(ctx_->in.data()));
     return false;  // the end
@@ -212,21 +214,21 @@ class JsonDocumentParser : public CouponParser {
   const std::optional<std::string>& imports_parent_resource_id() const override { return parent_; }
 
  private:
-  std::string DocWhere() const { return std::to_string(doc_line_); }
-
   // Finds the next document and reads what it is. *end is true when there is none.
   bool OpenDocument(bool* end) {
     *end = false;
-    if (!ctx_->SkipWhitespace(std::to_string(ctx_->line))) return false;
+    ctx_->row = {ctx_->line, 0};
+    if (!ctx_->SkipWhitespace()) return false;
     if (ctx_->in.size() == 0) {
       *end = true;
       return true;
     }
     doc_line_ = ctx_->line;
-    std::string where = DocWhere();
+    ctx_->row = {doc_line_, 0};
+    std::string where = ctx_->Where();
     if (ctx_->in.data()[0] != '{')
       return ctx_->Fail(where, "expected a JSON document starting with '{', found " + DescribeByte(ctx_->in.data()[0]));
-    if (!ctx_->ScanJsonValue(where, "the document", &doc_len_)) return false;
+    if (!ctx_->ScanJsonValue(/*element=*/false, &doc_len_)) return false;
     const char* begin = ctx_->in.data();
     Envelope env;
     if (!ReadEnvelope(JsonCursor(begin, begin + doc_len_), &env)) return false;
@@ -309,16 +311,16 @@ class JsonDocumentParser : public CouponParser {
       env->data_end = top.pos();
     }
     top.ExpectEnd();
-    if (top.failed()) return SyntaxError(ctx_, DocWhere(), top);
+    if (top.failed()) return SyntaxError(ctx_, top);
     return true;
   }
 
   // Reads an imports document's attributes up to its inputs.
   bool OpenImports(const Envelope& env) {
-    std::string where = DocWhere();
+    std::string where = ctx_->Where();
     if (env.relationships_begin) {  // not used, but validated
       JsonCursor rel(env.relationships_begin, env.relationships_end);
-      if (!rel.SkipValue()) return SyntaxError(ctx_, where, rel);
+      if (!rel.SkipValue()) return SyntaxError(ctx_, rel);
     }
     if (!env.attributes_begin) return ctx_->Fail(where, "an imports document without attributes");
     JsonCursor cur(env.attributes_begin, env.attributes_end);
@@ -352,7 +354,7 @@ class JsonDocumentParser : public CouponParser {
                                      ShowJson(v.raw) + ")");
       *target = std::string(v.text);
     }
-    if (cur.failed()) return SyntaxError(ctx_, where, cur);
+    if (cur.failed()) return SyntaxError(ctx_, cur);
     if (resource_type != kCouponsType)
       return ctx_->Fail(where, "an imports document for resource_type " +
                                    (resource_type ? Quoted(*resource_type) : std::string("(none)")) +
@@ -371,26 +373,27 @@ class JsonDocumentParser : public CouponParser {
     if (format_ == InputFormat::kJsonApi) {
       if (!pending_single_) return true;
       pending_single_ = false;
-      row->number.number = doc_line_;
+      ctx_->row = row->number = {doc_line_, 0};
       row->raw.assign(ctx_->in.data(), doc_len_);
       JsonCursor cur(data_begin_, data_end_);
-      if (!ReadResource(cur, *ctx_, row)) return SyntaxError(ctx_, DocWhere(), cur);
+      if (!ReadResource(cur, *ctx_, row)) return SyntaxError(ctx_, cur);
       *produced = true;
       return true;
     }
     JsonCursor& cur = *items_;
+    ctx_->row = {doc_line_, 0};
     if (!cur.NextElement()) {
-      if (cur.failed()) return SyntaxError(ctx_, DocWhere(), cur);
+      if (cur.failed()) return SyntaxError(ctx_, cur);
       return true;
     }
-    row->number = {doc_line_, ++item_index_};
+    ctx_->row = row->number = {doc_line_, ++item_index_};
     cur.Peek();
     const char* start = cur.pos();
     bool ok;
     if (cur.Peek() != '{') ok = ReadNonObject(cur, *ctx_, row);
     else if (format_ == InputFormat::kImports) ok = ReadFlatCoupon(cur, *ctx_, row);
     else ok = ReadResource(cur, *ctx_, row);
-    if (!ok) return SyntaxError(ctx_, row->number.ToString(), cur);
+    if (!ok) return SyntaxError(ctx_, cur);
     row->raw.assign(start, cur.pos() - start);
     if (format_ == InputFormat::kImports && !row->coupon.promotion_rule_id && parent_)
       row->coupon.promotion_rule_id = parent_;

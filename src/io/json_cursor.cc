@@ -17,6 +17,14 @@ constexpr std::array<bool, 256> MakeStringStops() {
 }
 constexpr std::array<bool, 256> kStringStops = MakeStringStops();
 
+// The same for finding where a string ends: non-ASCII bytes need no attention.
+constexpr std::array<bool, 256> MakeScanStops() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = c == '"' || c == '\\' || c < 0x20;
+  return t;
+}
+constexpr std::array<bool, 256> kScanStops = MakeScanStops();
+
 inline bool IsWs(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -65,7 +73,8 @@ JsonValueEnd::State JsonValueEnd::Scan(const char* p, const char* end, size_t* u
         ++p;
         continue;
       }
-      while (p < end && !kStringStops[static_cast<unsigned char>(*p)]) ++p;
+      p = SkipPlainStringBytes<false>(p, end);
+      while (p < end && !kScanStops[static_cast<unsigned char>(*p)]) ++p;
       if (p == end) break;
       unsigned char c = static_cast<unsigned char>(*p);
       if (c == '\\') {
@@ -333,6 +342,7 @@ bool JsonCursor::ParseString(std::string_view* out, std::string* scratch, bool* 
   const char* start = ++p_;
   bool copying = false;
   while (true) {
+    p_ = SkipPlainStringBytes<true>(p_, end_);
     while (p_ < end_ && !kStringStops[static_cast<unsigned char>(*p_)]) ++p_;
     if (p_ >= end_) return Fail("unexpected end of input inside a string");
     unsigned char c = static_cast<unsigned char>(*p_);

@@ -45,6 +45,25 @@ inline bool IsAsciiWithoutNul(const char* p, size_t n) {
   return true;
 }
 
+/// Skips the bytes of a JSON string body that need no attention, 8 at a time: stops at or shortly
+/// before the first '"', '\\', control character, or (when kStopAtNonAscii) byte >= 0x80.
+template <bool kStopAtNonAscii>
+inline const char* SkipPlainStringBytes(const char* p, const char* end) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  while (end - p >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
+    uint64_t special = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
+                       ((w - kOnes * 0x20) & ~w);  // a zero byte in quote/backslash, or a byte < 0x20
+    special &= kHigh;
+    if (kStopAtNonAscii) special |= w & kHigh;
+    if (special) break;
+    p += 8;
+  }
+  return p;
+}
+
 /// True when `s` is valid UTF-8 (NUL bytes allowed).
 inline bool IsUtf8(std::string_view s) {
   const char* p = s.data();

@@ -447,6 +447,7 @@ TEST(CouponReaderTest, MalformedFiles) {
        "f:1001: invalid JSON at line 1001, column 11: unexpected byte 0x01 inside a string", 1000, false},
       {"[{\"code\":\"A\"},{\"code\":\"B\"", "f:2: truncated JSON: the input ends inside element 2 (which starts on line 1)",
        1, false},
+      {"[ \n", "f: truncated JSON: the input ends before the array's closing ']'", 0, false},
       {"[{\"code\":\"A\"}", "f:1: truncated JSON: the input ends before the array's closing ']' (after element 1)", 1,
        false},
       {"[{\"code\":\"A\"},", "f:1: truncated JSON: the input ends before the array's closing ']' (after element 1)", 1,
