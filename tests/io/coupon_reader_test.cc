@@ -590,3 +590,50 @@ TEST(CouponReaderTest, StreamsLargeFiles) {
 
 }  // namespace
 }  // namespace coupongen
+
+namespace coupongen {
+namespace {
+
+// samples/existing holds the same codes in every readable format.
+TEST(CouponReaderTest, SamplesAgree) {
+  const std::string dir = std::string(COUPONGEN_SOURCE_DIR) + "/samples/existing/";
+  struct Sample {
+    const char* file;
+    InputFormat format;
+    bool gzipped;
+  } samples[] = {
+      {"existing.txt", InputFormat::kText, false},
+      {"existing.csv", InputFormat::kCsv, false},
+      {"existing.json", InputFormat::kJson, false},
+      {"existing.jsonapi.ndjson", InputFormat::kJsonApi, false},
+      {"existing.imports.ndjson", InputFormat::kImports, false},
+      {"existing-list.json", InputFormat::kJsonApiList, false},
+      {"cl-export.csv.gz", InputFormat::kCsv, true},
+      {"cl-export.json.gz", InputFormat::kJson, true},
+  };
+  std::vector<std::string> first_codes;
+  for (const auto& s : samples) {
+    SCOPED_TRACE(s.file);
+    auto reader = CouponReader::Open(dir + s.file);
+    ASSERT_TRUE(reader.ok()) << reader.status().message();
+    EXPECT_EQ((*reader)->format(), s.format);
+    EXPECT_EQ((*reader)->gzipped(), s.gzipped);
+    std::vector<std::string> codes;
+    CouponRow row;
+    while ((*reader)->Next(&row)) {
+      codes.push_back(row.coupon.code);
+      EXPECT_TRUE(row.problems.empty()) << row.problems[0].ToString();
+      if (s.format != InputFormat::kText) {
+        EXPECT_EQ(row.coupon.promotion_rule_id, "ABCRtyUpBa");
+        EXPECT_EQ(row.coupon.expires_at, "2027-03-31T23:59:59.000Z");
+      }
+    }
+    ASSERT_TRUE((*reader)->status().ok()) << (*reader)->status().message();
+    ASSERT_EQ(codes.size(), 20u);
+    if (first_codes.empty()) first_codes = codes;
+    EXPECT_EQ(codes, first_codes);
+  }
+}
+
+}  // namespace
+}  // namespace coupongen

@@ -158,6 +158,28 @@ TEST(CouponCheckerTest, DuplicatesCanBeTurnedOff) {
   EXPECT_TRUE(Lint(checker, "a.txt", "SPRING-AAAA-BBBB\nSPRING-AAAA-BBBB\n").empty());
 }
 
+TEST(CouponCheckerTest, SamplesLintClean) {
+  const std::string dir = std::string(COUPONGEN_SOURCE_DIR) + "/samples/existing/";
+  CheckOptions options;
+  options.now = At("2027-03-01T00:00:00Z");
+  options.promotion_starts_at = At("2027-03-01T00:00:00Z");
+  options.promotion_expires_at = At("2027-04-01T00:00:00Z");
+  for (const char* file : {"existing.txt", "existing.csv", "existing.json", "existing.jsonapi.ndjson",
+                           "existing.imports.ndjson", "existing-list.json", "cl-export.csv.gz", "cl-export.json.gz"}) {
+    SCOPED_TRACE(file);
+    CouponChecker checker(options);
+    auto reader = CouponReader::Open(dir + file);
+    ASSERT_TRUE(reader.ok()) << reader.status().message();
+    checker.BeginFile((*reader)->name());
+    Problems problems;
+    CouponRow row;
+    while ((*reader)->Next(&row)) checker.Check(row, &problems);
+    EXPECT_TRUE((*reader)->status().ok());
+    EXPECT_EQ(Texts(problems), std::vector<std::string>{});
+    EXPECT_EQ(checker.duplicates().size(), 20u);
+  }
+}
+
 TEST(DuplicateIndexTest, ExactComparisonAndGrowth) {
   DuplicateIndex index;
   uint32_t a = index.AddFile("a.csv");
