@@ -211,6 +211,8 @@ Result<std::unique_ptr<CouponReader>> CouponReader::FromSource(std::string name,
   if (ctx.in.size() >= 3 && std::memcmp(ctx.in.data(), "\xEF\xBB\xBF", 3) == 0) {
     ctx.in.Consume(3);  // a UTF-8 byte order mark
   }
+  if (ctx.in.size() >= 2 && (std::memcmp(ctx.in.data(), "\xFF\xFE", 2) == 0 || std::memcmp(ctx.in.data(), "\xFE\xFF", 2) == 0))
+    return Status::Invalid(Prefix(ctx.name, "") + "UTF-16 text; save the file as UTF-8 (" + kExpectedCouponFile + ")");
   if (LooksBinary(ctx.in.data(), std::min(ctx.in.size(), kSniffBytes)))
     return Status::Invalid(Prefix(ctx.name, "") + "binary data, not a coupon file (" + kExpectedCouponFile + ")");
 

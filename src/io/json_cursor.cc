@@ -53,6 +53,12 @@ void AppendUtf8(std::string* out, uint32_t cp) {
   }
 }
 
+// Why a control character inside a string is wrong; a line end there usually means a missing quote.
+std::string StrayInString(char c) {
+  if (c == '\n' || c == '\r') return "a line ends inside a string (is a '\"' missing?)";
+  return "unexpected " + DescribeByte(c) + " inside a string (control characters must be escaped)";
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -86,7 +92,7 @@ JsonValueEnd::State JsonValueEnd::Scan(const char* p, const char* end, size_t* u
           return State::kDone;
         }
       } else if (c < 0x20) {
-        return Fail("unexpected " + DescribeByte(*p) + " inside a string", p - start);
+        return Fail(StrayInString(*p), p - start);
       }
       ++p;
       continue;
@@ -363,7 +369,7 @@ bool JsonCursor::ParseString(std::string_view* out, std::string* scratch, bool* 
       if (!DecodeEscape(scratch, utf8_ok)) return false;
       start = p_;
     } else if (c < 0x20) {
-      return Fail("unexpected " + DescribeByte(*p_) + " inside a string (control characters must be escaped)");
+      return Fail(StrayInString(*p_));
     } else {
       size_t n = Utf8SequenceLength(p_, end_);
       if (n == 0) {
@@ -459,7 +465,7 @@ bool JsonCursor::ParseLiteral(std::string_view word) {
   }
   if (left < word.size() || std::string_view(p_, word.size()) != word) return FailUnexpected("a value");
   p_ += word.size();
-  if (p_ < end_ && ((*p_ >= 'a' && *p_ <= 'z') || IsDigit(*p_))) return FailUnexpected("',' or the end of the value");
+  if (p_ < end_ && ((*p_ >= 'a' && *p_ <= 'z') || IsDigit(*p_))) return Fail("invalid value (expected true, false or null)");
   return true;
 }
 
