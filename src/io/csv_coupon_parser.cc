@@ -189,7 +189,7 @@ class CsvParser : public CouponParser {
       if (!FindRecord(ctx_, &span)) return false;
       if (!span.found) return false;
       std::string_view rec(ctx_->in.data(), span.len);
-      if (rec.empty()) {  // a blank line holds no coupon
+      if (Trim(rec).empty()) {  // a blank line holds no coupon
         ctx_->Advance(span.advance);
         continue;
       }

@@ -360,7 +360,7 @@ TEST(CouponReaderTest, CsvRowsArePhysicalLines) {
                       "\n"
                       "code,reference\r\n"
                       "SPRING-AAAA-BBBB,\"two\r\nlines\"\r\n"
-                      "\r\n"
+                      " \t\r\n"
                       "\"SPRING-\"\"Q\",x\r\n"
                       "SPRING-CCCC-DDDD,last");
   ASSERT_TRUE(r.status.ok()) << r.status.message();
