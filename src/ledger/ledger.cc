@@ -5,9 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <limits>
+#include <map>
+#include <unordered_map>
 #include <utility>
 
 namespace coupongen {
@@ -114,14 +117,13 @@ Status ForEachRow(sqlite3* db, const std::string& path, sqlite3_stmt* stmt, RowF
   }
 }
 
-LedgerEntry EntryFromRow(sqlite3_stmt* stmt) {
-  LedgerEntry e;
-  e.code = ColumnText(stmt, 0);
-  e.campaign = ColumnText(stmt, 1);
-  e.promotion_rule_id = ColumnText(stmt, 2);
-  e.issued_at = sqlite3_column_int64(stmt, 3);
-  e.output_path = ColumnText(stmt, 4);
-  return e;
+// Fills *e from a kEntrySelect row, reusing its strings' storage.
+void EntryFromRow(sqlite3_stmt* stmt, LedgerEntry* e) {
+  e->code = ColumnText(stmt, 0);
+  e->campaign = ColumnText(stmt, 1);
+  e->promotion_rule_id = ColumnText(stmt, 2);
+  e->issued_at = sqlite3_column_int64(stmt, 3);
+  e->output_path = ColumnText(stmt, 4);
 }
 
 struct Header {
@@ -255,7 +257,7 @@ Result<std::optional<LedgerEntry>> Ledger::Find(std::string_view code) {
   BindText(stmt->get(), 1, code);
   std::optional<LedgerEntry> found;
   Status st = ForEachRow(db_.get(), path_, stmt->get(), [&found](sqlite3_stmt* s) {
-    found = EntryFromRow(s);
+    EntryFromRow(s, &found.emplace());
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -263,25 +265,45 @@ Result<std::optional<LedgerEntry>> Ledger::Find(std::string_view code) {
 }
 
 Result<std::vector<CampaignStats>> Ledger::Stats() {
-  auto stmt = Prepare(db_.get(), path_,
-                      "SELECT b.campaign, count(*), min(b.issued_at), max(b.issued_at) "
-                      "FROM codes c JOIN batches b ON b.id = c.batch_id "
-                      "GROUP BY b.campaign ORDER BY b.campaign");
-  if (!stmt.ok()) return stmt.status();
-  std::vector<CampaignStats> stats;
-  Status st = ForEachRow(db_.get(), path_, stmt->get(), [&stats](sqlite3_stmt* s) {
-    stats.push_back({std::string(ColumnText(s, 0)), static_cast<uint64_t>(sqlite3_column_int64(s, 1)),
-                     sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3)});
+  // Counting codes per batch here, then folding batches into campaigns, avoids a GROUP BY over
+  // the code rows, which SQLite does by sorting all of them (ten times slower at a million).
+  // Batches are read after codes and never deleted, so every counted code's batch is found.
+  std::unordered_map<int64_t, uint64_t> per_batch;
+  auto codes = Prepare(db_.get(), path_, "SELECT batch_id FROM codes");
+  if (!codes.ok()) return codes.status();
+  COUPONGEN_RETURN_IF_ERROR(ForEachRow(db_.get(), path_, codes->get(), [&per_batch](sqlite3_stmt* s) {
+    ++per_batch[sqlite3_column_int64(s, 0)];
     return Status::Ok();
-  });
-  if (!st.ok()) return st;
+  }));
+  auto batches = Prepare(db_.get(), path_, "SELECT id, campaign, issued_at FROM batches");
+  if (!batches.ok()) return batches.status();
+  std::map<std::string, CampaignStats, std::less<>> by_campaign;
+  COUPONGEN_RETURN_IF_ERROR(ForEachRow(db_.get(), path_, batches->get(), [&](sqlite3_stmt* s) {
+    auto counted = per_batch.find(sqlite3_column_int64(s, 0));
+    if (counted == per_batch.end()) return Status::Ok();
+    std::string_view campaign = ColumnText(s, 1);
+    TimeMs issued_at = sqlite3_column_int64(s, 2);
+    auto [it, added] = by_campaign.try_emplace(std::string(campaign));
+    CampaignStats& c = it->second;
+    if (added) c = {std::string(campaign), 0, issued_at, issued_at};
+    c.count += counted->second;
+    c.first_issued_at = std::min(c.first_issued_at, issued_at);
+    c.last_issued_at = std::max(c.last_issued_at, issued_at);
+    return Status::Ok();
+  }));
+  std::vector<CampaignStats> stats;
+  for (auto& [name, c] : by_campaign) stats.push_back(std::move(c));
   return stats;
 }
 
 Status Ledger::ForEachEntry(const std::function<Status(const LedgerEntry&)>& fn) {
   auto stmt = Prepare(db_.get(), path_, (std::string(kEntrySelect) + "ORDER BY c.id").c_str());
   if (!stmt.ok()) return stmt.status();
-  return ForEachRow(db_.get(), path_, stmt->get(), [&fn](sqlite3_stmt* s) { return fn(EntryFromRow(s)); });
+  LedgerEntry entry;
+  return ForEachRow(db_.get(), path_, stmt->get(), [&](sqlite3_stmt* s) {
+    EntryFromRow(s, &entry);
+    return fn(entry);
+  });
 }
 
 Status Ledger::ForEachRange(const std::function<Status(const LedgerRange&)>& fn) {
