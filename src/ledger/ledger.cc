@@ -200,10 +200,11 @@ Status CheckSchema(sqlite3* db, const std::string& path, bool may_create) {
 
 Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, const LedgerOptions& options) {
   if (options.create_if_missing) {
-    // Create the file ourselves so it is 0600 whatever the umask allows; SQLite then gives its
-    // journal the same mode.
+    // Create the file ourselves so it is 0600 whatever the umask says (codes are secrets); SQLite
+    // then gives its journal the same mode. An empty file is a ledger without a schema yet.
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd >= 0) {
+      ::fchmod(fd, 0600);
       ::close(fd);
     } else if (errno != EEXIST) {
       return Status::IoError(path + ": cannot create ledger: " + std::strerror(errno));

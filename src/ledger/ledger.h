@@ -8,11 +8,14 @@
 //   session->Commit();                             // durable; only then rename the output file
 // A session destroyed without Commit() rolls back: a failed run leaves the ledger unchanged.
 //
-// Durability: rollback journal (journal_mode=DELETE) with synchronous=EXTRA, so when Commit()
-// returns the codes are on disk, including the journal's unlink (the commit point) being synced
-// into the directory. Locking: BeginIssue() is BEGIN IMMEDIATE with a busy timeout, so writers
-// serialise and the second sees the first's codes. Readers (Find, Stats, ...) never wait for a
-// session, only for the moment of a commit.
+// Durability: rollback journal (journal_mode=DELETE, SQLite's default) with synchronous=EXTRA, so
+// when Commit() returns the codes are on disk, including the journal's unlink (the commit point)
+// being synced into the directory. Not WAL: WAL with synchronous=NORMAL is not durable at commit,
+// and WAL needs shared memory (no network file systems) and leaves -wal/-shm files beside the
+// ledger; a run commits once, so WAL's cheaper commits buy nothing here.
+// Locking: BeginIssue() is BEGIN IMMEDIATE with a busy timeout, so writers serialise and the
+// second sees the first's codes. Readers (Find, Stats, ...) never wait for a session, only for the
+// moment of a commit; a commit in turn waits (up to the busy timeout) for running readers.
 //
 // Codes are unique ignoring (ASCII) letter case, as everywhere in coupongen: the schema enforces it
 // with a UNIQUE ... COLLATE NOCASE column.
