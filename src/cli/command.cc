@@ -14,6 +14,14 @@ const std::vector<Subcommand>& Subcommands() {
        GenerateOptions, {"spec"}, RunGenerate},
       {"validate", "check a campaign spec and print its summary, without generating",
        "validate SPEC [--now TIME] [--json]", ValidateOptions, {"spec"}, RunValidate},
+      {"lint", "check existing coupon files row by row",
+       "lint FILE... [--spec SPEC] [--now TIME] [--json]", LintOptions, {"files"}, RunLint},
+      {"convert", "convert existing coupon files to another format, validating them",
+       "convert FILE... -f FORMAT [-o PATH] [--promotion-rule ID] [--rejects PATH] [--force]", ConvertOptions,
+       {"files"}, RunConvert},
+      {"ledger", "look up and export the codes a ledger has issued",
+       "ledger (find CODE... | stats | export -f FORMAT [-o PATH]) --ledger DB", LedgerCommandOptions, {"action", "args"},
+       RunLedger},
   };
   return table;
 }
