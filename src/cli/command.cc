@@ -1,5 +1,7 @@
 #include "cli/command.h"
 
+#include <algorithm>
+#include <cctype>
 #include <sstream>
 
 #include "base/exit_codes.h"
@@ -19,8 +21,17 @@ const std::vector<Subcommand>& Subcommands() {
 }
 
 void PrintCommandHelp(const Subcommand& cmd, std::ostream& out) {
-  out << "Usage: coupongen " << cmd.usage << "\n\n" << cmd.summary << ".\n\n";
-  out << cmd.options() << '\n';
+  std::string summary = cmd.summary;
+  if (!summary.empty()) summary[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(summary[0])));
+  out << "Usage: coupongen " << cmd.usage << "\n\n" << summary << ".\n\n";
+  // Positional arguments are options to the parser but not to the user: the usage line names them.
+  const po::options_description all = cmd.options();
+  po::options_description shown("Options");
+  for (const auto& opt : all.options())
+    if (std::find(cmd.positional.begin(), cmd.positional.end(), opt->long_name()) == cmd.positional.end())
+      shown.add(opt);
+  shown.add_options()("help,h", "show this help");
+  out << shown << '\n';
 }
 
 namespace {
