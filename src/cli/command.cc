@@ -16,6 +16,8 @@ const std::vector<Subcommand>& Subcommands() {
        GenerateOptions, {"spec"}, RunGenerate},
       {"validate", "check a campaign spec and print its summary, without generating",
        "validate SPEC [--now TIME] [--json]", ValidateOptions, {"spec"}, RunValidate},
+      {"init", "write a starting campaign spec from a template", "init [--template NAME] [PATH] | init --list",
+       InitOptions, {"path"}, RunInit},
   };
   return table;
 }
@@ -27,10 +29,17 @@ void PrintCommandHelp(const Subcommand& cmd, std::ostream& out) {
   // Positional arguments are options to the parser but not to the user: the usage line names them.
   const po::options_description all = cmd.options();
   po::options_description shown("Options");
-  for (const auto& opt : all.options())
-    if (std::find(cmd.positional.begin(), cmd.positional.end(), opt->long_name()) == cmd.positional.end())
+  std::string arguments;
+  for (const auto& opt : all.options()) {
+    if (std::find(cmd.positional.begin(), cmd.positional.end(), opt->long_name()) == cmd.positional.end()) {
       shown.add(opt);
+      continue;
+    }
+    std::string name = ToUpperAscii(opt->long_name());
+    arguments += "  " + name + std::string(name.size() < 22 ? 22 - name.size() : 1, ' ') + opt->description() + '\n';
+  }
   shown.add_options()("help,h", "show this help");
+  if (!arguments.empty()) out << "Arguments:\n" << arguments << '\n';
   out << shown << '\n';
 }
 

@@ -55,5 +55,7 @@ po::options_description GenerateOptions();
 int RunGenerate(const po::variables_map& vm, Context& ctx);
 po::options_description ValidateOptions();
 int RunValidate(const po::variables_map& vm, Context& ctx);
+po::options_description InitOptions();
+int RunInit(const po::variables_map& vm, Context& ctx);
 
 }  // namespace coupongen
