@@ -2,6 +2,8 @@
 // A list of problems is how spec/ and io/ report every error of an input in one run.
 #pragma once
 
+#include <algorithm>
+#include <climits>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,14 @@ struct Problem {
 };
 
 using Problems = std::vector<Problem>;
+
+/// Orders problems as a reader meets them: located ones by line and column, then the rest.
+inline void SortByPosition(Problems* problems) {
+  std::stable_sort(problems->begin(), problems->end(), [](const Problem& a, const Problem& b) {
+    int la = a.line ? a.line : INT_MAX, lb = b.line ? b.line : INT_MAX;
+    return la != lb ? la < lb : a.column < b.column;
+  });
+}
 
 inline bool HasErrors(const Problems& problems) {
   for (const auto& p : problems)

@@ -500,12 +500,15 @@ Campaign ParseCampaign(std::string_view text, const std::string& file, Problems*
     problems->push_back(Problem{Problem::Severity::kError, file, "yaml", e.msg, 0, 0});
     return c;
   }
+  Problems found;
   try {
-    Parser(file, &c, problems).Run(root);
+    Parser(file, &c, &found).Run(root);
   } catch (const YAML::Exception& e) {
     // yaml-cpp throws on some malformed trees (e.g. bad aliases) while walking them.
-    problems->push_back(Problem{Problem::Severity::kError, file, "yaml", e.msg, 0, 0});
+    found.push_back(Problem{Problem::Severity::kError, file, "yaml", e.msg, 0, 0});
   }
+  SortByPosition(&found);
+  problems->insert(problems->end(), found.begin(), found.end());
   return c;
 }
 

@@ -44,7 +44,7 @@ class CompletionTest : public ::testing::Test {
   }
 
   // What completing the last of `words` offers.
-  static Words Complete(const std::vector<std::string>& words) {
+  static Words Complete(const std::vector<std::string>& words, const std::string& cwd = "") {
     std::vector<std::string> argv{"bash", "--norc", "--noprofile", "-c",
                                   "source \"$0\" || exit 99\n"
                                   "COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1))\n"
@@ -52,7 +52,7 @@ class CompletionTest : public ::testing::Test {
                                   "printf '%s\\n' \"${COMPREPLY[@]}\"",
                                   kScript};
     argv.insert(argv.end(), words.begin(), words.end());
-    auto r = testing::Run(argv);
+    auto r = testing::Run(argv, "", cwd);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err, "");
     Words out;
@@ -136,13 +136,10 @@ TEST_F(CompletionTest, FilesOtherwise) {
   fs::path dir = tmpl;
   std::ofstream(dir / "spring.yaml") << "version: 1\n";
   std::ofstream(dir / "spring codes.csv") << "code\n";
-  fs::path old = fs::current_path();
-  fs::current_path(dir);
-  Words spec = Complete({"coupongen", "validate", "spr"});
-  Words out = Complete({"coupongen", "generate", "spring.yaml", "-o", "spring\\ c"});
-  Words excl = Complete({"coupongen", "generate", "spring.yaml", "--exclude", "spring"});
-  Words count = Complete({"coupongen", "generate", "spring.yaml", "-n", ""});
-  fs::current_path(old);
+  Words spec = Complete({"coupongen", "validate", "spr"}, dir);
+  Words out = Complete({"coupongen", "generate", "spring.yaml", "-o", "spring\\ c"}, dir);
+  Words excl = Complete({"coupongen", "generate", "spring.yaml", "--exclude", "spring"}, dir);
+  Words count = Complete({"coupongen", "generate", "spring.yaml", "-n", ""}, dir);
   fs::remove_all(dir);
   EXPECT_EQ(spec, (Words{"spring.yaml", "spring codes.csv"}));
   EXPECT_EQ(excl, (Words{"spring.yaml", "spring codes.csv"}));

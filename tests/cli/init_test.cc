@@ -98,9 +98,7 @@ TEST_F(InitTest, EveryTemplateAsWrittenPassesValidate) {
 }
 
 TEST_F(InitTest, DefaultIsBasicInCampaignYaml) {
-  fs::current_path(dir_);
-  auto r = RunCoupongen({"init"});
-  fs::current_path("/");
+  auto r = RunCoupongen({"init"}, "", dir_.string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Slurp(In("campaign.yaml")), Slurp(kTemplates + "/basic.yaml"));
   EXPECT_NE(r.err.find("wrote campaign.yaml from template 'basic'"), std::string::npos) << r.err;

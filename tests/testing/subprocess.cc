@@ -1,121 +1,127 @@
 #include "testing/subprocess.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
 
 namespace coupongen::testing {
-namespace {
 
-// A pipe whose ends are closed on destruction.
-struct Pipe {
-  int fd[2] = {-1, -1};
-  bool Open() { return pipe2(fd, O_CLOEXEC) == 0; }
-  void Close(int i) {
-    if (fd[i] >= 0) close(fd[i]);
-    fd[i] = -1;
+RunResult Run(const std::vector<std::string>& argv, const std::string& stdin_text, const std::string& cwd) {
+  int in[2], out[2], err[2];
+  if (pipe(in) || pipe(out) || pipe(err)) throw std::runtime_error("pipe failed");
+  pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) close(fd);
+    if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(127);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());  // a bare name is looked up in PATH (groff, bash)
+    _exit(127);
   }
-  ~Pipe() {
-    Close(0);
-    Close(1);
-  }
-};
-
-// Feeds `input` to `in_fd` while reading `out_fd` and `err_fd` until both reach end of file.
-void Pump(int in_fd, const std::string& input, int out_fd, int err_fd, RunResult* r) {
+  close(in[0]);
+  close(out[1]);
+  close(err[1]);
+  signal(SIGPIPE, SIG_IGN);
+  RunResult r;
   size_t written = 0;
-  if (input.empty()) {
-    close(in_fd);
-    in_fd = -1;
+  if (stdin_text.empty()) {
+    close(in[1]);
+    in[1] = -1;
   }
-  char buf[65536];
-  while (out_fd >= 0 || err_fd >= 0) {
+  bool out_open = true, err_open = true;
+  while (out_open || err_open || in[1] >= 0) {
     pollfd fds[3];
     int n = 0;
-    if (out_fd >= 0) fds[n++] = {out_fd, POLLIN, 0};
-    if (err_fd >= 0) fds[n++] = {err_fd, POLLIN, 0};
-    if (in_fd >= 0) fds[n++] = {in_fd, POLLOUT, 0};
-    if (poll(fds, n, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
+    if (out_open) fds[n++] = {out[0], POLLIN, 0};
+    if (err_open) fds[n++] = {err[0], POLLIN, 0};
+    if (in[1] >= 0) fds[n++] = {in[1], POLLOUT, 0};
+    if (poll(fds, n, -1) < 0) continue;
     for (int i = 0; i < n; ++i) {
       if (!fds[i].revents) continue;
-      int fd = fds[i].fd;
-      if (fd == in_fd) {
-        ssize_t w = write(in_fd, input.data() + written, input.size() - written);
+      if (fds[i].fd == in[1]) {
+        ssize_t w = write(in[1], stdin_text.data() + written, stdin_text.size() - written);
         if (w > 0) written += static_cast<size_t>(w);
-        if (w < 0 || written == input.size()) {  // done, or the child stopped reading (EPIPE)
-          close(in_fd);
-          in_fd = -1;
+        if (w < 0 || written == stdin_text.size()) {
+          close(in[1]);
+          in[1] = -1;
         }
         continue;
       }
-      ssize_t got = read(fd, buf, sizeof buf);
-      if (got > 0) {
-        (fd == out_fd ? r->out : r->err).append(buf, static_cast<size_t>(got));
-      } else if (got == 0 || errno != EINTR) {
-        close(fd);
-        (fd == out_fd ? out_fd : err_fd) = -1;
+      char buf[65536];
+      ssize_t got = read(fds[i].fd, buf, sizeof buf);
+      if (got <= 0) {
+        if (fds[i].fd == out[0]) out_open = false;
+        else err_open = false;
+        continue;
       }
+      (fds[i].fd == out[0] ? r.out : r.err).append(buf, static_cast<size_t>(got));
     }
   }
-  if (in_fd >= 0) close(in_fd);
-}
-
-}  // namespace
-
-RunResult Run(const std::vector<std::string>& argv, const std::string& stdin_text) {
-  RunResult r;
-  if (argv.empty()) return r;
-  Pipe in, out, err;
-  if (!in.Open() || !out.Open() || !err.Open()) {
-    r.err = std::string("pipe: ") + std::strerror(errno);
-    return r;
-  }
-  // A child that exits before reading all of stdin must not kill the test with SIGPIPE.
-  signal(SIGPIPE, SIG_IGN);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = fork();
-  if (pid < 0) {
-    r.err = std::string("fork: ") + std::strerror(errno);
-    return r;
-  }
-  if (pid == 0) {
-    signal(SIGPIPE, SIG_DFL);
-    dup2(in.fd[0], 0);
-    dup2(out.fd[1], 1);
-    dup2(err.fd[1], 2);
-    execvp(args[0], args.data());
-    const char* msg = "exec failed\n";
-    (void)!write(2, msg, std::strlen(msg));
-    _exit(127);
-  }
-  in.Close(0);
-  out.Close(1);
-  err.Close(1);
-  int in_fd = in.fd[1], out_fd = out.fd[0], err_fd = err.fd[0];
-  in.fd[1] = out.fd[0] = err.fd[0] = -1;  // Pump closes them
-  Pump(in_fd, stdin_text, out_fd, err_fd, &r);
+  close(out[0]);
+  close(err[0]);
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-  else if (WIFSIGNALED(status)) r.exit_code = 128 + WTERMSIG(status);
+  waitpid(pid, &status, 0);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
 }
 
-RunResult RunCoupongen(const std::vector<std::string>& args, const std::string& stdin_text) {
-  std::vector<std::string> argv{COUPONGEN_BINARY};
+RunResult RunCoupongen(const std::vector<std::string>& args, const std::string& stdin_text, const std::string& cwd) {
+  std::vector<std::string> argv = {COUPONGEN_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
-  return Run(argv, stdin_text);
+  return Run(argv, stdin_text, cwd);
+}
+
+std::string MakeTempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/coupongen-test-XXXXXX";
+  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  return tmpl;
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << text;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+bool FileExists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+std::vector<std::string> ListDir(const std::string& dir) {
+  std::vector<std::string> names;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      std::string n = e->d_name;
+      if (n != "." && n != "..") names.push_back(n);
+    }
+    closedir(d);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 }  // namespace coupongen::testing

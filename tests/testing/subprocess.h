@@ -1,5 +1,5 @@
-// Runs a program the way a user would (fork, exec, pipes) and captures what it printed, for
-// end-to-end tests of the built binary (mold's test/*.sh, ninja's misc/output_test.py).
+// Runs a program as a child process with the given stdin, capturing stdout, stderr and the exit
+// status: end-to-end tests drive the built coupongen binary through it.
 #pragma once
 
 #include <string>
@@ -8,17 +8,25 @@
 namespace coupongen::testing {
 
 struct RunResult {
-  int exit_code = -1;  // the exit status; 128 + N when killed by signal N; -1 when it could not start
-  std::string out;     // everything written to stdout
-  std::string err;     // everything written to stderr
+  int exit_code = -1;   // the exit status, or 128 + signal number when killed
+  std::string out;      // stdout
+  std::string err;      // stderr
 };
 
-/// Runs argv[0] (looked up in PATH when it has no '/') with `argv`, feeding `stdin_text` on stdin,
-/// and waits for it. The child inherits the environment and working directory. Both output pipes
-/// are drained together, so a chatty child cannot deadlock on a full pipe.
-RunResult Run(const std::vector<std::string>& argv, const std::string& stdin_text = "");
+/// Runs argv[0] (a path, or a name looked up in PATH) with `argv`, feeding `stdin_text`, in `cwd` (empty: the current directory).
+RunResult Run(const std::vector<std::string>& argv, const std::string& stdin_text = "", const std::string& cwd = "");
 
-/// The built coupongen (COUPONGEN_BINARY) with `args`.
-RunResult RunCoupongen(const std::vector<std::string>& args, const std::string& stdin_text = "");
+/// Runs the built coupongen with `args`.
+RunResult RunCoupongen(const std::vector<std::string>& args, const std::string& stdin_text = "", const std::string& cwd = "");
+
+/// A fresh empty directory under the test temp dir, removed by the caller (or left for debugging).
+std::string MakeTempDir();
+
+/// Writes `text` to `path`; reads a whole file ("" if missing).
+void WriteFile(const std::string& path, const std::string& text);
+std::string ReadFile(const std::string& path);
+bool FileExists(const std::string& path);
+/// Names in a directory (without . and ..), sorted.
+std::vector<std::string> ListDir(const std::string& dir);
 
 }  // namespace coupongen::testing
