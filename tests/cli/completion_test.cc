@@ -23,6 +23,7 @@ namespace fs = std::filesystem;
 
 const std::string kScript = std::string(COUPONGEN_SOURCE_DIR) + "/completion/coupongen.bash";
 const std::string kTemplates = std::string(COUPONGEN_SOURCE_DIR) + "/templates";
+constexpr const char* kBashCompletion = "/usr/share/bash-completion/bash_completion";  // Debian's bash-completion
 
 using Words = std::set<std::string>;
 
@@ -44,8 +45,13 @@ class CompletionTest : public ::testing::Test {
   }
 
   // What completing the last of `words` offers.
-  static Words Complete(const std::vector<std::string>& words, const std::string& cwd = "") {
+  // With `with_bash_completion`, bash-completion is loaded first, as in an interactive shell (the
+  // script then completes file names with its _filedir).
+  static Words Complete(const std::vector<std::string>& words, const std::string& cwd = "",
+                        bool with_bash_completion = false) {
+    std::string preamble = with_bash_completion ? "source " + std::string(kBashCompletion) + " || exit 97\n" : "";
     std::vector<std::string> argv{"bash", "--norc", "--noprofile", "-c",
+                                  preamble +
                                   "source \"$0\" || exit 99\n"
                                   "COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1))\n"
                                   "_coupongen || exit 98\n"
@@ -145,6 +151,22 @@ TEST_F(CompletionTest, FilesOtherwise) {
   EXPECT_EQ(excl, (Words{"spring.yaml", "spring codes.csv"}));
   EXPECT_EQ(out, Words{"spring codes.csv"});
   EXPECT_EQ(count, Words{});  // a number: nothing to offer
+}
+
+TEST_F(CompletionTest, FilesWithBashCompletionLoaded) {
+  if (!fs::exists(kBashCompletion)) GTEST_SKIP() << "bash-completion is not installed";
+  char tmpl[] = "/tmp/coupongen-completion-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  fs::path dir = tmpl;
+  std::ofstream(dir / "spring.yaml") << "version: 1\n";
+  std::ofstream(dir / "spring codes.csv") << "code\n";
+  Words spec = Complete({"coupongen", "validate", "spr"}, dir, true);
+  Words formats = Complete({"coupongen", "generate", "spring.yaml", "-f", "c"}, dir, true);
+  Words options = Complete({"coupongen", "init", "--t"}, dir, true);
+  fs::remove_all(dir);
+  EXPECT_EQ(spec, (Words{"spring.yaml", "spring codes.csv"}));
+  EXPECT_EQ(formats, Words{"csv"});
+  EXPECT_EQ(options, Words{"--template"});
 }
 
 // Every option that takes a value has a case of its own in the script (formats, templates, files
