@@ -61,5 +61,7 @@ po::options_description ConvertOptions();
 int RunConvert(const po::variables_map& vm, Context& ctx);
 po::options_description LedgerCommandOptions();
 int RunLedger(const po::variables_map& vm, Context& ctx);
+po::options_description InitOptions();
+int RunInit(const po::variables_map& vm, Context& ctx);
 
 }  // namespace coupongen

@@ -13,7 +13,7 @@ po::options_description LedgerCommandOptions() {
   po::options_description d("Options");
   d.add_options()
       ("action", po::value<std::string>()->required(), "find | stats | export")
-      ("args", po::value<std::vector<std::string>>(), "find: the codes to look up")
+      ("codes", po::value<std::vector<std::string>>(), "find: the codes to look up")
       ("ledger", po::value<std::string>()->required()->value_name("DB"), "the ledger database")
       ("format,f", po::value<std::string>()->value_name("FORMAT"), "export: csv | json | jsonapi | imports")
       ("output,o", po::value<std::string>()->value_name("PATH")->default_value("-"), "export: write here ('-' = stdout)")
@@ -104,7 +104,7 @@ int Export(Ledger& ledger, const po::variables_map& vm, Context& ctx, Diagnostic
 int RunLedger(const po::variables_map& vm, Context& ctx) {
   Diagnostics diag(ctx.err, false);
   const std::string action = vm["action"].as<std::string>();
-  std::vector<std::string> args = vm.count("args") ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  std::vector<std::string> args = vm.count("codes") ? vm["codes"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (action != "find" && action != "stats" && action != "export") {
     std::string hint = ClosestMatch(action, {"find", "stats", "export"});
     diag.Error("ledger: unknown action '" + action + "' (use find, stats or export)" +
