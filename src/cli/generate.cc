@@ -8,12 +8,15 @@
 #include "base/strings.h"
 #include "cli/command.h"
 #include "cli/keyed_run.h"
+#include "cli/output.h"
 #include "cli/progress.h"
 #include "cli/spec_loading.h"
 #include "cli/summary.h"
+#include "cli/taken_codes.h"
 #include "codes/code_set.h"
 #include "codes/generator.h"
 #include "io/atomic_file.h"
+#include "ledger/ledger.h"
 #include "io/coupon_writer.h"
 
 namespace coupongen {
@@ -92,10 +95,31 @@ std::optional<GenerateFlags> ReadFlags(const po::variables_map& vm, Context& ctx
 
 // Codes that must never be produced: exclusion files and the ledger. Returns how many keys were
 // added to `taken`.
-Result<uint64_t> LoadTakenCodes(const Plan& plan, const CodeKeyer&, CodeSet*) {
-  if (!plan.exclude_paths.empty()) return Status::IoError("exclusion files are not supported by this build yet");
-  if (plan.ledger_path) return Status::IoError("the ledger is not supported by this build yet");
-  return uint64_t{0};
+Result<uint64_t> LoadTakenCodes(const Plan& plan, const CodeKeyer& keyer, Ledger* ledger, CodeSet* taken,
+                                Diagnostics& diag) {
+  uint64_t added = 0;
+  if (!plan.exclude_paths.empty()) {
+    auto counts = AddExcludedCodes(plan.exclude_paths, keyer, taken);
+    if (!counts.ok()) return counts.status();
+    added += counts->relevant;
+    diag.Info("coupongen: excluding " + WithThousands(counts->codes) + " codes from " + WithThousands(counts->files) +
+              (counts->files == 1 ? " file" : " files") + " (" + WithThousands(counts->relevant) +
+              " of this shape)");
+  }
+  if (ledger) {
+    uint64_t issued = 0, relevant = 0;
+    Status s = ledger->ForEachCode([&](std::string_view code) {
+      ++issued;
+      if (auto key = keyer.Key(code))
+        if (taken->Insert(*key)) ++relevant;
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    added += relevant;
+    diag.Info("coupongen: ledger " + ledger->path() + " holds " + WithThousands(issued) + " issued codes (" +
+              WithThousands(relevant) + " of this shape)");
+  }
+  return added;
 }
 
 unsigned long long PhysicalMemoryBytes() {
@@ -103,29 +127,10 @@ unsigned long long PhysicalMemoryBytes() {
   return pages > 0 && size > 0 ? static_cast<unsigned long long>(pages) * static_cast<unsigned long long>(size) : ~0ull;
 }
 
-struct Output {
-  std::unique_ptr<AtomicFile> file;  // null: stdout
-  std::unique_ptr<OstreamSink> stdout_sink;
-  OutputSink* sink = nullptr;
-};
-
-Result<Output> OpenOutput(const Plan& plan, bool force, Context& ctx) {
-  Output out;
-  if (plan.output_path == "-") {
-    out.stdout_sink = std::make_unique<OstreamSink>(ctx.out);
-    out.sink = out.stdout_sink.get();
-    return out;
-  }
-  InstallCleanupSignalHandlers();
-  auto file = AtomicFile::Create(plan.output_path, force);
-  if (!file.ok()) return file.status();
-  out.file = std::move(file).value();
-  out.sink = out.file.get();
-  return out;
-}
-
 // Draws plan.count unique codes and writes them; recipients get one each, in order.
-Status WriteCodes(const Plan& plan, auto& gen, OutputSink& sink, Progress& progress, std::string* example) {
+Status WriteCodes(const Plan& plan, auto& gen, OutputSink& sink, IssueSession* session, TimeMs now,
+                  Progress& progress, std::string* example) {
+  const std::string rule = plan.base.promotion_rule_id.value_or("");
   WriterOptions wo;
   wo.format = plan.format;
   wo.fields = plan.fields;
@@ -136,6 +141,7 @@ Status WriteCodes(const Plan& plan, auto& gen, OutputSink& sink, Progress& progr
   Coupon coupon = plan.base;
   for (uint64_t i = 0; i < plan.count; ++i) {
     COUPONGEN_RETURN_IF_ERROR(gen.Next(&coupon.code));
+    if (session) COUPONGEN_RETURN_IF_ERROR(session->Record(coupon.code, plan.campaign, rule, now, plan.output_path));
     if (!plan.recipients.empty()) coupon.recipient_email = plan.recipients[i];
     COUPONGEN_RETURN_IF_ERROR(writer->Write(coupon));
     progress.Update(i + 1);
@@ -167,28 +173,23 @@ void PrintSummary(const Plan& plan, const Output& out, double secs, const std::s
 }
 
 // Keyed mode, after the spec passed: the codes of a range of sequence numbers under the campaign
-// key (cli/keyed_run.h), written as in random mode. No table of codes: constant memory.
+// key (cli/keyed_run.h), written as in random mode. No table of codes: constant memory. With a
+// ledger the range (not each code) is recorded, and committed before the output is renamed.
 int GenerateKeyed(LoadedSpec& spec, const GenerateFlags& flags, Context& ctx, Diagnostics& diag,
                   std::chrono::steady_clock::time_point start) {
-  // TODO(keyed): exclusions skip the sequence numbers of excluded codes (KeyedGenerator::SequenceOf
-  // on each excluded code, then SkipSequences); the ledger records the range (ranges table).
-  if (!spec.plan.exclude_paths.empty())
-    return diag.Fail(Status::IoError("exclusion files are not supported in keyed mode by this build yet"));
-  if (spec.plan.ledger_path) return diag.Fail(Status::IoError("the ledger is not supported in keyed mode by this build yet"));
-  Status feasible = CheckFeasibility(spec.plan, 0);
-  if (!feasible.ok()) return diag.Fail(feasible);
   int code = 0;
-  auto keyed = PrepareKeyedRun(&spec, flags.keyed, ctx, diag, &code);
+  auto keyed = PrepareKeyedRun(&spec, flags.keyed, flags.plan.now, ctx, diag, &code);
   if (!keyed) return code;
   const Plan& plan = spec.plan;
 
-  auto out = OpenOutput(plan, flags.force, ctx);
+  auto out = OpenOutput(plan.output_path, flags.force, ctx);
   if (!out.ok()) return diag.Fail(out.status());
   Progress progress(ctx.err, plan.count, !flags.quiet && (flags.progress || ctx.err_is_tty), ctx.err_is_tty);
   std::string example;
-  Status s = WriteCodes(plan, keyed->generator, *out->sink, progress, &example);
+  Status s = WriteCodes(plan, keyed->generator, *out->sink, nullptr, flags.plan.now, progress, &example);
   progress.Finish(plan.count);
   if (s.ok()) s = out->sink->Close();
+  if (s.ok() && keyed->session) s = keyed->session->Commit();
   if (s.ok() && out->file) s = out->file->Commit();
   if (!s.ok()) return diag.Fail(s);
 
@@ -231,8 +232,20 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
   } catch (const std::bad_alloc&) {
     return diag.Fail(no_memory);
   }
+  // The ledger's write session is held for the whole run: a second run sharing the ledger waits
+  // here, then sees every code this one issued.
+  std::unique_ptr<Ledger> ledger;
+  std::optional<IssueSession> session;
+  if (plan.ledger_path) {
+    auto opened = Ledger::Open(*plan.ledger_path);
+    if (!opened.ok()) return diag.Fail(Status::IoError("ledger " + opened.status().message()));
+    ledger = std::move(opened).value();
+    auto begun = ledger->BeginIssue();
+    if (!begun.ok()) return diag.Fail(Status::IoError("ledger " + begun.status().message()));
+    session.emplace(std::move(begun).value());
+  }
   CodeKeyer keyer(plan.shape, plan.alphabet);
-  auto taken = LoadTakenCodes(plan, keyer, seen.get());
+  auto taken = LoadTakenCodes(plan, keyer, ledger.get(), seen.get(), diag);
   if (!taken.ok()) return diag.Fail(taken.status());
   Status feasible = CheckFeasibility(plan, *taken);
   if (!feasible.ok()) return diag.Fail(feasible);
@@ -246,15 +259,19 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
   CodeGenerator generator(plan.shape, plan.alphabet, seeded ? *seeded : ctx.random, *seen);
 
   // 5. Generate and write, to a temporary file beside the target or to stdout.
-  auto out = OpenOutput(plan, flags->force, ctx);
+  auto out = OpenOutput(plan.output_path, flags->force, ctx);
   if (!out.ok()) return diag.Fail(out.status());
   Progress progress(ctx.err, plan.count, !flags->quiet && (flags->progress || ctx.err_is_tty), ctx.err_is_tty);
   std::string example;
-  Status s = WriteCodes(plan, generator, *out->sink, progress, &example);
+  Status s = WriteCodes(plan, generator, *out->sink, session ? &*session : nullptr, flags->plan.now, progress,
+                        &example);
   progress.Finish(plan.count);
   if (s.ok()) s = out->sink->Close();
 
-  // 6. Make it visible: rename into place (the temporary file is removed on any failure).
+  // 6. Make it durable, then visible: the ledger commits before the output is renamed into place,
+  //    so a code in a delivered file is always in the ledger. On any failure before the commit the
+  //    ledger rolls back and the temporary file is removed.
+  if (s.ok() && session) s = session->Commit();
   if (s.ok() && out->file) s = out->file->Commit();
   if (!s.ok()) return diag.Fail(s);
 

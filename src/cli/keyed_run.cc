@@ -1,8 +1,11 @@
 #include "cli/keyed_run.h"
 
+#include <algorithm>
+
 #include "base/exit_codes.h"
 #include "base/strings.h"
 #include "io/atomic_file.h"
+#include "io/coupon_reader.h"
 
 namespace coupongen {
 namespace {
@@ -19,6 +22,91 @@ Problem KeyFileProblem(const Campaign& c, const std::string& message) {
 }
 
 std::string ShardText(Shard s) { return std::to_string(s.index) + "/" + std::to_string(s.count); }
+
+// What the ledger holds for one campaign and key.
+struct IssuedRanges {
+  std::vector<SequenceRange> ranges;
+  uint64_t next = 0;  // one past the highest number issued: where the next run starts
+};
+
+Result<IssuedRanges> FindIssuedRanges(Ledger& ledger, const std::string& campaign, const std::string& key_id) {
+  IssuedRanges out;
+  Status s = ledger.ForEachRange([&](const LedgerRange& r) {
+    if (r.campaign == campaign && r.key_id == key_id) {
+      out.ranges.push_back({r.start, r.count});
+      out.next = std::max(out.next, r.start + r.count);  // the ledger keeps start + count <= 2^63 - 1
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return Status::IoError("ledger " + s.message());
+  return out;
+}
+
+// How many issued numbers lie outside `run` (those inside are part of this run's count).
+uint64_t IssuedOutside(const IssuedRanges& issued, SequenceRange run) {
+  const unsigned __int128 run_end = static_cast<unsigned __int128>(run.start) + run.count;
+  uint64_t outside = 0;
+  for (const auto& r : issued.ranges) {
+    const unsigned __int128 end = static_cast<unsigned __int128>(r.start) + r.count;
+    const unsigned __int128 lo = std::max<unsigned __int128>(r.start, run.start), hi = std::min(end, run_end);
+    outside += r.count - static_cast<uint64_t>(hi > lo ? hi - lo : 0);
+  }
+  return outside;
+}
+
+struct TakenSequences {
+  uint64_t relevant = 0;         // taken codes of this shape: the sequence number of some code
+  std::vector<uint64_t> in_part; // the numbers of those inside the generator's range, sorted
+};
+
+// Every code of the exclusion files and of the ledger's code table, decoded to its sequence
+// number. Memory grows with the taken codes that fall in the range (few), not with the count.
+Result<TakenSequences> FindTakenSequences(const Plan& plan, Ledger* ledger, KeyedGenerator& gen, Diagnostics& diag) {
+  TakenSequences t;
+  const SequenceRange range = gen.range();
+  auto take = [&](std::string_view code) {
+    auto n = gen.SequenceOf(code);
+    if (!n) return false;
+    ++t.relevant;
+    if (*n >= range.start && *n - range.start < range.count) t.in_part.push_back(*n);
+    return true;
+  };
+  if (!plan.exclude_paths.empty()) {
+    uint64_t files = 0, codes = 0, relevant = 0;
+    CouponRow row;
+    for (const auto& path : plan.exclude_paths) {
+      auto reader = CouponReader::Open(path);
+      if (!reader.ok()) {
+        const Status& s = reader.status();
+        return s.code() == Status::Code::kIoError ? Status::IoError("exclusion file " + s.message())
+                                                  : Status::Invalid("exclusion file " + s.message());
+      }
+      ++files;
+      while ((*reader)->Next(&row)) {
+        if (row.coupon.code.empty()) continue;
+        ++codes;
+        relevant += take(row.coupon.code) ? 1 : 0;
+      }
+      if (!(*reader)->status().ok()) return Status::Invalid("exclusion file " + (*reader)->status().message());
+    }
+    diag.Info("coupongen: excluding " + WithThousands(codes) + " codes from " + WithThousands(files) +
+              (files == 1 ? " file" : " files") + " (" + WithThousands(relevant) + " of this shape)");
+  }
+  if (ledger) {
+    uint64_t issued = 0, relevant = 0;
+    Status s = ledger->ForEachCode([&](std::string_view code) {
+      ++issued;
+      relevant += take(code) ? 1 : 0;
+      return Status::Ok();
+    });
+    if (!s.ok()) return Status::IoError("ledger " + s.message());
+    diag.Info("coupongen: ledger " + ledger->path() + " holds " + WithThousands(issued) + " issued codes (" +
+              WithThousands(relevant) + " of this shape)");
+  }
+  std::sort(t.in_part.begin(), t.in_part.end());
+  t.in_part.erase(std::unique(t.in_part.begin(), t.in_part.end()), t.in_part.end());
+  return t;
+}
 
 }  // namespace
 
@@ -51,8 +139,8 @@ std::optional<SecretKey> LoadCampaignKey(const LoadedSpec& spec, bool create, Ra
   return std::nullopt;
 }
 
-std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flags, Context& ctx, Diagnostics& diag,
-                                        int* exit_code) {
+std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flags, TimeMs now, Context& ctx,
+                                        Diagnostics& diag, int* exit_code) {
   Plan& plan = spec->plan;
   auto fail = [&](const Status& s) -> std::optional<KeyedRun> {
     *exit_code = diag.Fail(s);
@@ -70,9 +158,27 @@ std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flag
     *exit_code = kExitInvalid;
     return std::nullopt;
   }
+  const std::string key_id = KeyId(key->bytes());
 
-  // 2. The run and this process's part of it.
-  SequenceRange run = flags.range.value_or(SequenceRange{0, plan.count});
+  // 2. The ledger's write session is held for the whole run: a second run sharing the ledger
+  //    waits here, then sees the ranges this one issued.
+  std::unique_ptr<Ledger> ledger;
+  std::optional<IssueSession> session;
+  IssuedRanges issued;
+  if (plan.ledger_path) {
+    auto opened = Ledger::Open(*plan.ledger_path);
+    if (!opened.ok()) return fail(Status::IoError("ledger " + opened.status().message()));
+    ledger = std::move(opened).value();
+    auto begun = ledger->BeginIssue();
+    if (!begun.ok()) return fail(Status::IoError("ledger " + begun.status().message()));
+    session.emplace(std::move(begun).value());
+    auto found = FindIssuedRanges(*ledger, plan.campaign, key_id);
+    if (!found.ok()) return fail(found.status());
+    issued = std::move(found).value();
+  }
+
+  // 3. The run and this process's part of it (see the header for which numbers).
+  SequenceRange run = flags.range.value_or(SequenceRange{flags.shard ? 0 : issued.next, plan.count});
   SequenceRange part = run;
   if (flags.shard) {
     if (flags.shard->count > run.count)
@@ -82,27 +188,51 @@ std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flag
     part = ShardOf(run, *flags.shard);
   }
 
-  // 3. The generator. The whole run must fit the keyspace, so every shard of a run that does not
+  // 4. The generator. The whole run must fit the keyspace, so every shard of a run that does not
   //    fails alike (exit 4), not only the last one.
   auto generator = KeyedGenerator::Create(plan.shape, plan.alphabet, key->bytes(), plan.campaign, run);
   if (generator.ok() && part != run)
     generator = KeyedGenerator::Create(plan.shape, plan.alphabet, key->bytes(), plan.campaign, part);
   if (!generator.ok()) return fail(generator.status());
 
-  // 4. From here the plan describes this part: its count, and the recipients of its numbers.
+  // 5. Codes that must never be made (exclusion files, the ledger's codes): their sequence
+  //    numbers in the part are skipped. Then the feasibility rule, counting the numbers issued
+  //    outside this run as taken.
+  auto taken = FindTakenSequences(plan, ledger.get(), *generator, diag);
+  if (!taken.ok()) return fail(taken.status());
+  Status feasible = CheckFeasibility(plan, taken->relevant + IssuedOutside(issued, run));
+  if (!feasible.ok()) return fail(feasible);
+  if (!taken->in_part.empty() && !plan.recipients.empty())
+    return fail(Status::Infeasible(
+        "keyed mode: the codes of " + WithThousands(taken->in_part.size()) + " recipients (the first at sequence number " +
+        WithThousands(taken->in_part.front()) + ") are excluded or already issued: issue the campaign at other sequence "
+        "numbers (--range START:" + WithThousands(run.count) + ")"));
+  generator->SkipSequences(std::move(taken->in_part));
+
+  // 6. Record the part as issued; a part overlapping a range issued before is refused (exit 4).
+  if (session) {
+    Status s = session->RecordRange(LedgerRange{plan.campaign, key_id, part.start, part.count, now, plan.output_path});
+    if (s.code() == Status::Code::kInvalid)
+      return fail(Status::Infeasible("ledger " + s.message() + ": its codes cannot be issued twice"));
+    if (!s.ok()) return fail(Status::IoError("ledger " + s.message()));
+  }
+
+  // 7. From here the plan describes this part: the codes it makes, and their recipients.
   if (!plan.recipients.empty()) {
     auto first = plan.recipients.begin() + static_cast<std::ptrdiff_t>(part.start - run.start);
     plan.recipients = std::vector<std::string>(first, first + static_cast<std::ptrdiff_t>(part.count));
   }
-  plan.count = part.count;
-  return KeyedRun{std::move(generator).value(), run, part, flags.shard, KeyId(key->bytes()), created};
+  plan.count = generator->remaining();
+  return KeyedRun{std::move(generator).value(), run,   part,      flags.shard, key_id,
+                  created,                      std::move(ledger), std::move(session)};
 }
 
 SummaryRows KeyedSummaryRows(const KeyedRun& r, const Plan& plan) {
   std::string sequence = RangeText(r.range);
   if (r.shard) sequence += " (shard " + ShardText(*r.shard) + " of " + RangeText(r.run) + ")";
   if (r.generator.skipped())
-    sequence += ", " + WithThousands(r.generator.skipped()) + " skipped (their codes are excluded)";
+    sequence += ", " + WithThousands(r.generator.skipped()) + " skipped (their codes are excluded or issued)";
+  if (r.ledger) sequence += ", recorded in " + r.ledger->path();
   std::string key = r.key_id + " (" + plan.key_file.value_or("") + (r.key_created ? ", created now, mode 0600" : "") + ")";
   return {{"sequence", sequence}, {"key", key}};
 }

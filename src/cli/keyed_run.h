@@ -1,6 +1,12 @@
 // The keyed-mode steps of generate (and validate's key check): load the key, work out which
-// sequence numbers this run issues, and build the KeyedGenerator. generate.cc calls these and
-// then writes the codes exactly as in random mode, with no table of codes.
+// sequence numbers this run issues, skip those whose codes are taken, record the range in the
+// ledger, and build the KeyedGenerator. generate.cc calls these and then writes the codes exactly
+// as in random mode, with no table of codes.
+//
+// Which numbers a run issues: --range START:COUNT; else, with a ledger and no --shard, the
+// campaign's next unissued numbers (after the highest range the ledger holds for this campaign
+// and key), so a recurring campaign gets new codes each run; else 0..count-1 (so a rerun without
+// a ledger reproduces the same codes). --shard I/N then takes its slice of that run.
 #pragma once
 
 #include <optional>
@@ -11,6 +17,7 @@
 #include "cli/summary.h"
 #include "codes/key_file.h"
 #include "codes/keyed_generator.h"
+#include "ledger/ledger.h"
 
 namespace coupongen {
 
@@ -21,6 +28,8 @@ struct KeyedRun {
   std::optional<Shard> shard;
   std::string key_id;           // KeyId of the key: names it without revealing it
   bool key_created = false;     // --create-key made the key file in this run
+  std::unique_ptr<Ledger> ledger;        // with a ledger: open for the whole run
+  std::optional<IssueSession> session;   // holds the recorded range; Commit before the rename
 };
 
 /// Usage errors (exit 2) for options that do not fit the spec's mode: --range, --shard and
@@ -34,12 +43,14 @@ Status CheckModeOptions(const Plan& plan, const KeyedFlags& flags, bool seed);
 std::optional<SecretKey> LoadCampaignKey(const LoadedSpec& spec, bool create, RandomSource& random, bool* created,
                                          Problems* problems, Status* failure);
 
-/// Everything a keyed run needs, after the spec passed: the key, the run and this process's part
-/// of it, checked against the keyspace (exit 4 past its end), and the generator. Narrows
-/// spec->plan to this part: count is the part's size, recipients are the part's recipients.
-/// Reports every failure through `diag` and returns nullopt with *exit_code set.
-std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flags, Context& ctx, Diagnostics& diag,
-                                        int* exit_code);
+/// Everything a keyed run needs, after the spec passed: the key; the ledger session; the run and
+/// this process's part of it, checked against the keyspace (exit 4 past its end); the generator,
+/// told to skip the numbers whose codes are excluded or in the ledger's codes; the feasibility
+/// rule; and the part recorded in the ledger as issued at `now` (exit 4 when it overlaps a range
+/// issued before). Narrows spec->plan to the part: count is the number of codes it makes,
+/// recipients are the part's. Reports every failure through `diag`; nullopt with *exit_code set.
+std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flags, TimeMs now, Context& ctx,
+                                        Diagnostics& diag, int* exit_code);
 
 /// Rows for generate's closing summary: "sequence" (the part, the shard, the run) and "key".
 SummaryRows KeyedSummaryRows(const KeyedRun& run, const Plan& plan);
