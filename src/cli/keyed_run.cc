@@ -26,7 +26,8 @@ std::string ShardText(Shard s) { return std::to_string(s.index) + "/" + std::to_
 // What the ledger holds for one campaign and key.
 struct IssuedRanges {
   std::vector<SequenceRange> ranges;
-  uint64_t next = 0;  // one past the highest number issued: where the next run starts
+  uint64_t next = 0;             // one past the highest number issued: where the next run starts
+  std::string other_key_id;      // a key the campaign's ranges were issued under, if not this one
 };
 
 Result<IssuedRanges> FindIssuedRanges(Ledger& ledger, const std::string& campaign, const std::string& key_id) {
@@ -35,6 +36,8 @@ Result<IssuedRanges> FindIssuedRanges(Ledger& ledger, const std::string& campaig
     if (r.campaign == campaign && r.key_id == key_id) {
       out.ranges.push_back({r.start, r.count});
       out.next = std::max(out.next, r.start + r.count);  // the ledger keeps start + count <= 2^63 - 1
+    } else if (r.campaign == campaign) {
+      out.other_key_id = r.key_id;
     }
     return Status::Ok();
   });
@@ -175,6 +178,16 @@ std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flag
     auto found = FindIssuedRanges(*ledger, plan.campaign, key_id);
     if (!found.ok()) return fail(found.status());
     issued = std::move(found).value();
+    // Codes are unique only within one campaign and key: a campaign issued under another key is
+    // the wrong key file (a machine that made its own instead of copying the campaign's).
+    if (!issued.other_key_id.empty()) {
+      diag.Report(KeyFileProblem(spec->campaign, "key " + key_id + " (" + *plan.key_file + ") is not the key campaign " +
+                                                     plan.campaign + " was issued with in ledger " + ledger->path() +
+                                                     " (key " + issued.other_key_id + "): use that key file"),
+                  spec->campaign.text);
+      *exit_code = kExitInvalid;
+      return std::nullopt;
+    }
   }
 
   // 3. The run and this process's part of it (see the header for which numbers).
@@ -204,7 +217,8 @@ std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flag
   if (!feasible.ok()) return fail(feasible);
   if (!taken->in_part.empty() && !plan.recipients.empty())
     return fail(Status::Infeasible(
-        "keyed mode: the codes of " + WithThousands(taken->in_part.size()) + " recipients (the first at sequence number " +
+        "keyed mode: the codes of " + WithThousands(taken->in_part.size()) +
+        (taken->in_part.size() == 1 ? " recipient" : " recipients") + " (the first at sequence number " +
         WithThousands(taken->in_part.front()) + ") are excluded or already issued: issue the campaign at other sequence "
         "numbers (--range START:" + WithThousands(run.count) + ")"));
   generator->SkipSequences(std::move(taken->in_part));

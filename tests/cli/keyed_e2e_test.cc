@@ -331,6 +331,78 @@ TEST(KeyedE2ETest, RangeAndOptionErrors) {
                                      "random codes cannot be split or reproduced without a key"});
 }
 
+TEST(KeyedE2ETest, TheLedgerRecordsRangesAndRefusesOverlapsAndAnotherKey) {
+  std::string dir = Campaign("  count: 10000\n");
+  auto first = RunCoupongen({"generate", "s.yaml", "--ledger", "l.db", "--shard", "0/2", "-o", "a.csv"}, "", dir);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.err.find("  sequence    0..4,999 (shard 0/2 of 0..9,999), recorded in l.db\n"), std::string::npos)
+      << first.err;
+
+  // The same shard again, or a range reaching into it: refused, nothing written, the ledger unchanged.
+  for (std::vector<std::string> part : {std::vector<std::string>{"--shard", "0/2"}, {"--range", "4000:2000"}}) {
+    std::vector<std::string> args = {"generate", "s.yaml", "--ledger", "l.db", "-o", "b.csv"};
+    args.insert(args.end(), part.begin(), part.end());
+    auto again = RunCoupongen(args, "", dir);
+    EXPECT_EQ(again.exit_code, 4) << again.err;
+    ASSERT_EQ(ErrorLines(again.err).size(), 1u) << again.err;
+    EXPECT_NE(ErrorLines(again.err)[0].find(" overlaps range 0..4999, already issued: its codes cannot be issued twice"),
+              std::string::npos)
+        << again.err;
+    EXPECT_FALSE(FileExists(dir + "/b.csv"));
+  }
+  auto second = RunCoupongen({"generate", "s.yaml", "--ledger", "l.db", "--shard", "1/2", "-o", "b.csv"}, "", dir);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+
+  // Without --range or --shard, a run with the ledger continues after the highest range issued:
+  // the codes of 10,000..19,999, the same as --range 10000:10000 without a ledger.
+  auto next = RunCoupongen({"generate", "s.yaml", "--ledger", "l.db", "-o", "c.csv"}, "", dir);
+  ASSERT_EQ(next.exit_code, 0) << next.err;
+  EXPECT_NE(next.err.find("  sequence    10,000..19,999, recorded in l.db\n"), std::string::npos) << next.err;
+  auto same = RunCoupongen({"generate", "s.yaml", "--range", "10000:10000", "-q"}, "", dir);
+  EXPECT_EQ(same.out, ReadFile(dir + "/c.csv"));
+
+  // Another key for the same campaign: the wrong key file, refused before anything is written.
+  WriteKey(dir + "/campaign.key", "ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+  auto wrong = RunCoupongen({"generate", "s.yaml", "--ledger", "l.db", "--range", "50000:10", "-o", "d.csv"}, "", dir);
+  EXPECT_EQ(wrong.exit_code, 3);
+  ASSERT_EQ(ErrorLines(wrong.err).size(), 1u) << wrong.err;
+  EXPECT_EQ(ErrorLines(wrong.err)[0].rfind("s.yaml:6:13: codes.key_file: key ", 0), 0u) << wrong.err;
+  EXPECT_NE(ErrorLines(wrong.err)[0].find(" (campaign.key) is not the key campaign spring-keyed was issued with in ledger "
+                                          "l.db (key "),
+            std::string::npos)
+      << wrong.err;
+  EXPECT_FALSE(FileExists(dir + "/d.csv"));
+}
+
+TEST(KeyedE2ETest, ExcludedCodesAreSkipped) {
+  std::string dir = Campaign("  count: 10\n");
+  auto all = RunCoupongen({"generate", "s.yaml", "-q"}, "", dir);
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  auto codes = CsvCodes(all.out);
+  ASSERT_EQ(codes.size(), 10u);
+  // Codes 3 and 7 of the run, in lower case and in a plain list: excluded ignoring case.
+  WriteFile(dir + "/old.txt", ToLowerAscii(codes[3]) + "\n" + codes[7] + "\nOTHER-CODE-1\n");
+  auto r = RunCoupongen({"generate", "s.yaml", "--exclude", "old.txt"}, "", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> expected = codes;
+  expected.erase(expected.begin() + 7);
+  expected.erase(expected.begin() + 3);
+  EXPECT_EQ(CsvCodes(r.out), expected);
+  EXPECT_NE(r.err.find("coupongen: excluding 3 codes from 1 file (2 of this shape)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("  sequence    0..9, 2 skipped (their codes are excluded or issued)\n"), std::string::npos) << r.err;
+
+  // With recipients a skipped number would leave a recipient without a code: refused.
+  std::string with = Campaign("", "recipients:\n  emails: [a@x.io, b@x.io, c@x.io, d@x.io, e@x.io]\n");
+  auto mine = CsvCodes(RunCoupongen({"generate", "s.yaml", "-q"}, "", with).out);
+  WriteFile(with + "/old.txt", mine[2] + "\n");
+  auto refused = RunCoupongen({"generate", "s.yaml", "--exclude", "old.txt", "-o", "out.csv"}, "", with);
+  EXPECT_EQ(refused.exit_code, 4);
+  EXPECT_EQ(ErrorLines(refused.err),
+            std::vector<std::string>{"keyed mode: the codes of 1 recipient (the first at sequence number 2) are excluded "
+                                     "or already issued: issue the campaign at other sequence numbers (--range START:5)"});
+  EXPECT_FALSE(FileExists(with + "/out.csv"));
+}
+
 TEST(KeyedE2ETest, ValidateShowsTheMode) {
   std::string dir = Campaign("  count: 1000\n");
   auto r = RunCoupongen({"validate", "s.yaml"}, "", dir);
