@@ -200,6 +200,7 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
     seeded = std::make_unique<PredictableSeededRandom>(*flags->seed);
   }
   CodeGenerator generator(plan.shape, plan.alphabet, seeded ? *seeded : ctx.random, *seen);
+  generator.UseRules(plan.rules);  // codes.check: the check character; codes.blocklist: redraw blocked words
 
   // 5. Generate and write, to a temporary file beside the target or to stdout.
   auto out = OpenOutput(plan, flags->force, ctx);

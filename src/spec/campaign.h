@@ -48,6 +48,8 @@ struct Campaign {
     int64_t min_length = 8;
     int64_t max_length = 40;
     std::vector<std::string> exclude;       // as written (relative to the spec)
+    std::optional<bool> check;              // default false: a check character ends the random part
+    std::optional<std::string> blocklist;   // default: the built-in words; "none"; or a file adding words
   } codes;
 
   struct CouponAttributes {
