@@ -14,6 +14,9 @@ const std::vector<Subcommand>& Subcommands() {
        GenerateOptions, {"spec"}, RunGenerate},
       {"validate", "check a campaign spec and print its summary, without generating",
        "validate SPEC [--now TIME] [--json]", ValidateOptions, {"spec"}, RunValidate},
+      {"check", "check typed codes (arguments or stdin lines) against a campaign: shape and check character",
+       "check CODE... --spec SPEC [--ledger DB] [--json]",
+       CheckOptions, {"codes"}, RunCheck},
   };
   return table;
 }

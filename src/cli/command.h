@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 #include <functional>
+#include <istream>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -23,6 +24,7 @@ struct Context {
   bool err_is_tty = false;    // progress shows by default only on a terminal
   RandomSource& random;       // the CSPRNG
   std::function<TimeMs()> clock = NowMs;
+  std::istream* in = nullptr;  // stdin, for commands that read data from it (null: std::cin)
 };
 
 /// One row of the command table.
@@ -55,5 +57,7 @@ po::options_description GenerateOptions();
 int RunGenerate(const po::variables_map& vm, Context& ctx);
 po::options_description ValidateOptions();
 int RunValidate(const po::variables_map& vm, Context& ctx);
+po::options_description CheckOptions();
+int RunCheck(const po::variables_map& vm, Context& ctx);
 
 }  // namespace coupongen
