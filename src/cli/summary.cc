@@ -13,9 +13,8 @@ std::string Fixed(double v, int decimals) {
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
 }
-// "0.0123%" (three significant digits), "none" for 0.
+// "0.0123%" (three significant digits).
 std::string Percent(long double fraction) {
-  if (fraction <= 0) return "none";
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.3Lg%%", fraction * 100);
   return buf;
@@ -37,8 +36,9 @@ std::string BlocklistText(const Plan& p) {
   if (!spec.file.empty())
     from += (from.empty() ? "" : " + ") + WithThousands(spec.extra.size()) + " words from " + spec.file;
   const BlockedShare& share = p.rules.share();
+  const long double removed = share.removed_fraction();
   return from + "; " + WithThousands(p.rules.blocklist().word_count()) + " spellable with this alphabet, removing " +
-         Percent(share.removed_fraction()) + (share.exact ? "" : " (estimated)") + " of codes";
+         (removed > 0 ? Percent(removed) + " of codes" : std::string("no codes")) + (share.exact ? "" : " (estimated)");
 }
 
 }  // namespace
