@@ -12,7 +12,7 @@
 
 namespace coupongen {
 
-po::options_description CheckOptions() {
+po::options_description CheckCommandOptions() {
   po::options_description d("Options");
   d.add_options()
       ("codes", po::value<std::vector<std::string>>()->value_name("CODE"), "the codes to check (default: one per line on stdin)")

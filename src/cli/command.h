@@ -57,7 +57,15 @@ po::options_description GenerateOptions();
 int RunGenerate(const po::variables_map& vm, Context& ctx);
 po::options_description ValidateOptions();
 int RunValidate(const po::variables_map& vm, Context& ctx);
-po::options_description CheckOptions();
+po::options_description LintOptions();
+int RunLint(const po::variables_map& vm, Context& ctx);
+po::options_description ConvertOptions();
+int RunConvert(const po::variables_map& vm, Context& ctx);
+po::options_description LedgerCommandOptions();
+int RunLedger(const po::variables_map& vm, Context& ctx);
+po::options_description InitOptions();
+int RunInit(const po::variables_map& vm, Context& ctx);
+po::options_description CheckCommandOptions();
 int RunCheck(const po::variables_map& vm, Context& ctx);
 
 }  // namespace coupongen

@@ -7,12 +7,15 @@
 #include "base/exit_codes.h"
 #include "base/strings.h"
 #include "cli/command.h"
+#include "cli/output.h"
 #include "cli/progress.h"
 #include "cli/spec_loading.h"
 #include "cli/summary.h"
+#include "cli/taken_codes.h"
 #include "codes/code_set.h"
 #include "codes/generator.h"
 #include "io/atomic_file.h"
+#include "ledger/ledger.h"
 #include "io/coupon_writer.h"
 
 namespace coupongen {
@@ -85,10 +88,31 @@ std::optional<GenerateFlags> ReadFlags(const po::variables_map& vm, Context& ctx
 
 // Codes that must never be produced: exclusion files and the ledger. Returns how many keys were
 // added to `taken`.
-Result<uint64_t> LoadTakenCodes(const Plan& plan, const CodeKeyer&, CodeSet*) {
-  if (!plan.exclude_paths.empty()) return Status::IoError("exclusion files are not supported by this build yet");
-  if (plan.ledger_path) return Status::IoError("the ledger is not supported by this build yet");
-  return uint64_t{0};
+Result<uint64_t> LoadTakenCodes(const Plan& plan, const CodeKeyer& keyer, Ledger* ledger, CodeSet* taken,
+                                Diagnostics& diag) {
+  uint64_t added = 0;
+  if (!plan.exclude_paths.empty()) {
+    auto counts = AddExcludedCodes(plan.exclude_paths, keyer, taken);
+    if (!counts.ok()) return counts.status();
+    added += counts->relevant;
+    diag.Info("coupongen: excluding " + WithThousands(counts->codes) + " codes from " + WithThousands(counts->files) +
+              (counts->files == 1 ? " file" : " files") + " (" + WithThousands(counts->relevant) +
+              " of this shape)");
+  }
+  if (ledger) {
+    uint64_t issued = 0, relevant = 0;
+    Status s = ledger->ForEachCode([&](std::string_view code) {
+      ++issued;
+      if (auto key = keyer.Key(code))
+        if (taken->Insert(*key)) ++relevant;
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    added += relevant;
+    diag.Info("coupongen: ledger " + ledger->path() + " holds " + WithThousands(issued) + " issued codes (" +
+              WithThousands(relevant) + " of this shape)");
+  }
+  return added;
 }
 
 unsigned long long PhysicalMemoryBytes() {
@@ -96,29 +120,10 @@ unsigned long long PhysicalMemoryBytes() {
   return pages > 0 && size > 0 ? static_cast<unsigned long long>(pages) * static_cast<unsigned long long>(size) : ~0ull;
 }
 
-struct Output {
-  std::unique_ptr<AtomicFile> file;  // null: stdout
-  std::unique_ptr<OstreamSink> stdout_sink;
-  OutputSink* sink = nullptr;
-};
-
-Result<Output> OpenOutput(const Plan& plan, bool force, Context& ctx) {
-  Output out;
-  if (plan.output_path == "-") {
-    out.stdout_sink = std::make_unique<OstreamSink>(ctx.out);
-    out.sink = out.stdout_sink.get();
-    return out;
-  }
-  InstallCleanupSignalHandlers();
-  auto file = AtomicFile::Create(plan.output_path, force);
-  if (!file.ok()) return file.status();
-  out.file = std::move(file).value();
-  out.sink = out.file.get();
-  return out;
-}
-
 // Draws plan.count unique codes and writes them; recipients get one each, in order.
-Status WriteCodes(const Plan& plan, CodeGenerator& gen, OutputSink& sink, Progress& progress, std::string* example) {
+Status WriteCodes(const Plan& plan, CodeGenerator& gen, OutputSink& sink, IssueSession* session, TimeMs now,
+                  Progress& progress, std::string* example) {
+  const std::string rule = plan.base.promotion_rule_id.value_or("");
   WriterOptions wo;
   wo.format = plan.format;
   wo.fields = plan.fields;
@@ -129,6 +134,7 @@ Status WriteCodes(const Plan& plan, CodeGenerator& gen, OutputSink& sink, Progre
   Coupon coupon = plan.base;
   for (uint64_t i = 0; i < plan.count; ++i) {
     COUPONGEN_RETURN_IF_ERROR(gen.Next(&coupon.code));
+    if (session) COUPONGEN_RETURN_IF_ERROR(session->Record(coupon.code, plan.campaign, rule, now, plan.output_path));
     if (!plan.recipients.empty()) coupon.recipient_email = plan.recipients[i];
     COUPONGEN_RETURN_IF_ERROR(writer->Write(coupon));
     progress.Update(i + 1);
@@ -187,8 +193,20 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
   } catch (const std::bad_alloc&) {
     return diag.Fail(no_memory);
   }
+  // The ledger's write session is held for the whole run: a second run sharing the ledger waits
+  // here, then sees every code this one issued.
+  std::unique_ptr<Ledger> ledger;
+  std::optional<IssueSession> session;
+  if (plan.ledger_path) {
+    auto opened = Ledger::Open(*plan.ledger_path);
+    if (!opened.ok()) return diag.Fail(Status::IoError("ledger " + opened.status().message()));
+    ledger = std::move(opened).value();
+    auto begun = ledger->BeginIssue();
+    if (!begun.ok()) return diag.Fail(Status::IoError("ledger " + begun.status().message()));
+    session.emplace(std::move(begun).value());
+  }
   CodeKeyer keyer(plan.shape, plan.alphabet);
-  auto taken = LoadTakenCodes(plan, keyer, seen.get());
+  auto taken = LoadTakenCodes(plan, keyer, ledger.get(), seen.get(), diag);
   if (!taken.ok()) return diag.Fail(taken.status());
   Status feasible = CheckFeasibility(plan, *taken);
   if (!feasible.ok()) return diag.Fail(feasible);
@@ -203,15 +221,19 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
   generator.UseRules(plan.rules);  // codes.check: the check character; codes.blocklist: redraw blocked words
 
   // 5. Generate and write, to a temporary file beside the target or to stdout.
-  auto out = OpenOutput(plan, flags->force, ctx);
+  auto out = OpenOutput(plan.output_path, flags->force, ctx);
   if (!out.ok()) return diag.Fail(out.status());
   Progress progress(ctx.err, plan.count, !flags->quiet && (flags->progress || ctx.err_is_tty), ctx.err_is_tty);
   std::string example;
-  Status s = WriteCodes(plan, generator, *out->sink, progress, &example);
+  Status s = WriteCodes(plan, generator, *out->sink, session ? &*session : nullptr, flags->plan.now, progress,
+                        &example);
   progress.Finish(plan.count);
   if (s.ok()) s = out->sink->Close();
 
-  // 6. Make it visible: rename into place (the temporary file is removed on any failure).
+  // 6. Make it durable, then visible: the ledger commits before the output is renamed into place,
+  //    so a code in a delivered file is always in the ledger. On any failure before the commit the
+  //    ledger rolls back and the temporary file is removed.
+  if (s.ok() && session) s = session->Commit();
   if (s.ok() && out->file) s = out->file->Commit();
   if (!s.ok()) return diag.Fail(s);
 
