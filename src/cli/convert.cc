@@ -127,7 +127,7 @@ int RunConvert(const po::variables_map& vm, Context& ctx) {
       if (rule_override) row.coupon.promotion_rule_id = rule_override;
       found.clear();
       checker.Check(row, &found);
-      AddSpecChecks(*options, row, &found);
+      AddSpecChecks(*options, r.name(), row, &found);
       FormatChecks(*format, r, row, &found);
       checked.valid.push_back(found.empty());
       if (!found.empty()) {

@@ -218,5 +218,30 @@ TEST(TypoRulesE2ETest, GenerateIsReproducibleAndEveryCodeChecks) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+// lint --spec with codes.check verifies every code's check character (and so its shape).
+TEST_F(CheckE2ETest, LintVerifiesCheckCharacters) {
+  std::string file = "code\n";
+  for (int i = 0; i < 5; ++i) file += codes_[i] + "\n";
+  WriteFile(dir_ + "/codes.csv", file);
+  auto ok = RunCoupongen({"lint", "codes.csv", "--spec", "s.yaml"}, "", dir_);
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  std::string typo = codes_[1];
+  typo[4] = typo[4] == 'A' ? 'C' : 'A';
+  std::string swapped = codes_[2];
+  size_t i = 9;
+  while (swapped[i] == swapped[i + 1]) ++i;
+  std::swap(swapped[i], swapped[i + 1]);
+  WriteFile(dir_ + "/codes.csv", "code\n" + codes_[0] + "\n" + typo + "\n" + swapped + "\nSPR-0123-45678\n");
+  auto bad = RunCoupongen({"lint", "codes.csv", "--spec", "s.yaml"}, "", dir_);
+  EXPECT_EQ(bad.exit_code, 3);
+  EXPECT_EQ(Lines(bad.err), (std::vector<std::string>{
+                                "coupongen: error: codes.csv:3: code: check character does not match (a typo?)",
+                                "coupongen: error: codes.csv:4: code: check character does not match (a typo?)",
+                                "coupongen: error: codes.csv:5: code: not the campaign's shape SPR-####-####: has 14 "
+                                "characters, expected 13"}));
+  // Without --spec, lint knows nothing of check characters.
+  EXPECT_EQ(RunCoupongen({"lint", "codes.csv"}, "", dir_).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace coupongen
