@@ -9,6 +9,7 @@
 #include "cli/command.h"
 #include "cli/spec_loading.h"
 #include "codes/code_rules.h"
+#include "ledger/ledger.h"
 
 namespace coupongen {
 
@@ -17,7 +18,7 @@ po::options_description CheckCommandOptions() {
   d.add_options()
       ("codes", po::value<std::vector<std::string>>()->value_name("CODE"), "the codes to check (default: one per line on stdin)")
       ("spec", po::value<std::string>()->value_name("SPEC")->required(), "the campaign spec the codes belong to (YAML)")
-      ("ledger", po::value<std::string>()->value_name("DB"), "also say whether each code was issued through this ledger")
+      ("ledger", po::value<std::string>()->value_name("DB"), "also say whether each code was issued through this ledger, for this campaign")
       ("json", "print the results as one JSON array");
   return d;
 }
@@ -41,12 +42,33 @@ std::string LookAlikeText(const CodeVerdict& v) {
   return s;
 }
 
-std::string Line(const std::string& input, const CodeVerdict& v) {
+// What a ledger says of a code (with --ledger): issued for this campaign, or why not.
+struct Issued {
+  std::optional<LedgerEntry> entry;  // null: never issued through the ledger
+};
+
+// Looks `v.code` up and turns a code issued elsewhere (or never) into an invalid one.
+Status LookUp(Ledger& ledger, const std::string& campaign, CodeVerdict* v, std::optional<Issued>* issued) {
+  auto entry = ledger.Find(v->code);
+  if (!entry.ok()) return entry.status();
+  issued->emplace(Issued{*entry});
+  if (!*entry) {
+    v->valid = false;
+    v->problem = "not issued through " + ledger.path();
+  } else if ((*entry)->campaign != campaign) {
+    v->valid = false;
+    v->problem = "issued for campaign " + (*entry)->campaign + ", not " + campaign;
+  }
+  return Status::Ok();
+}
+
+std::string Line(const std::string& input, const CodeVerdict& v, const std::optional<Issued>& issued) {
   std::string line = input + "  ";
   const std::string reads = LookAlikeText(v);
   if (v.valid) {
     line += "valid";
     if (v.code != input) line += " as " + v.code;
+    if (issued && issued->entry) line += ", issued " + FormatTimestamp(issued->entry->issued_at);
   } else {
     line += "invalid: " + v.problem;
     if (!v.code.empty() && v.code != input) line += "; read as " + v.code;
@@ -55,7 +77,7 @@ std::string Line(const std::string& input, const CodeVerdict& v) {
   return line;
 }
 
-nlohmann::json Json(const std::string& input, const CodeVerdict& v) {
+nlohmann::json Json(const std::string& input, const CodeVerdict& v, const std::optional<Issued>& issued) {
   nlohmann::json j = {{"input", input}, {"valid", v.valid}};
   j["code"] = v.code.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.code);
   if (!v.valid) j["problem"] = v.problem;
@@ -63,6 +85,12 @@ nlohmann::json Json(const std::string& input, const CodeVerdict& v) {
   for (const auto& r : v.look_alikes)
     reads.push_back({{"position", r.position + 1}, {"typed", std::string(1, r.typed)}, {"read_as", std::string(1, r.read_as)}});
   j["look_alikes"] = reads;
+  if (issued) {
+    if (!issued->entry) j["issued"] = nullptr;
+    else
+      j["issued"] = {{"campaign", issued->entry->campaign}, {"issued_at", FormatTimestamp(issued->entry->issued_at)},
+                     {"output", issued->entry->output_path}};
+  }
   return j;
 }
 
@@ -91,9 +119,6 @@ int RunCheck(const po::variables_map& vm, Context& ctx) {
   const bool from_stdin = !vm.count("codes");
   if (from_stdin && vm["spec"].as<std::string>() == "-")
     return diag.Fail(Status::Usage("check: the spec and the codes cannot both come from stdin (give the codes as arguments)"));
-  if (vm.count("ledger"))
-    return diag.Fail(Status::IoError("check: --ledger: ledger lookups need the ledger module, which this build does not have"));
-
   // 1. The campaign: only problems with its codes stop the check.
   PlanOptions options;
   options.now = ctx.clock();
@@ -108,17 +133,33 @@ int RunCheck(const po::variables_map& vm, Context& ctx) {
   if (!plan.rules.check())
     diag.Warn(spec->campaign.file + ": codes.check is off: codes have no check character, so only their shape is checked");
 
-  // 2. Each code, one line (or one JSON object) each, in input order.
+  // 2. The ledger, when asked: it must exist (an empty new one would say "never issued").
+  std::unique_ptr<Ledger> ledger;
+  if (vm.count("ledger")) {
+    LedgerOptions lo;
+    lo.create_if_missing = false;
+    auto opened = Ledger::Open(vm["ledger"].as<std::string>(), lo);
+    if (!opened.ok()) return diag.Fail(Status::IoError("check: --ledger: " + opened.status().message()));
+    ledger = std::move(opened).value();
+  }
+
+  // 3. Each code, one line (or one JSON object) each, in input order.
   const CodeVerifier verifier(plan.shape, plan.alphabet, plan.rules);
   const bool json = vm.count("json") > 0;
   nlohmann::json all = nlohmann::json::array();
   size_t invalid = 0;
+  Status failed;
   size_t n = ForEachCode(vm, ctx.in ? *ctx.in : std::cin, [&](const std::string& input) {
+    if (!failed.ok()) return;
     CodeVerdict v = verifier.Typed(input);
+    std::optional<Issued> issued;
+    if (ledger && v.valid) failed = LookUp(*ledger, plan.campaign, &v, &issued);
+    if (!failed.ok()) return;
     if (!v.valid) ++invalid;
-    if (json) all.push_back(Json(input, v));
-    else ctx.out << Line(input, v) << '\n';
+    if (json) all.push_back(Json(input, v, issued));
+    else ctx.out << Line(input, v, issued) << '\n';
   });
+  if (!failed.ok()) return diag.Fail(Status::IoError("check: --ledger: " + failed.message()));
   if (n == 0)
     return diag.Fail(Status::Usage("check: no codes given (as arguments, or one per line on stdin)"));
   if (json) ctx.out << all.dump(2) << '\n';

@@ -137,11 +137,11 @@ TEST_F(CheckE2ETest, ErrorsAndExitCodes) {
   EXPECT_EQ(none.err, "coupongen: error: check: no codes given (as arguments, or one per line on stdin)\n");
   // No spec.
   EXPECT_EQ(RunCoupongen({"check", "SPR-0000-0000"}, "", dir_).exit_code, 2);
-  // The ledger is not in this build.
+  // A ledger that is not there is an error, not an empty ledger.
   auto ledger = RunCoupongen({"check", "--spec", "s.yaml", "--ledger", "issued.db", codes_[0]}, "", dir_);
   EXPECT_EQ(ledger.exit_code, 1);
-  EXPECT_EQ(ledger.err,
-            "coupongen: error: check: --ledger: ledger lookups need the ledger module, which this build does not have\n");
+  EXPECT_EQ(ledger.err, "coupongen: error: check: --ledger: issued.db: no such ledger\n");
+  EXPECT_FALSE(testing::FileExists(dir_ + "/issued.db"));
   // A spec whose codes are wrong stops the check; other problems (an expiry past) do not.
   WriteFile(dir_ + "/bad.yaml", "version: 1\ncampaign: c\ncodes:\n  count: 1\n  check: maybe\n");
   auto bad = RunCoupongen({"check", "--spec", "bad.yaml", "X"}, "", dir_);
@@ -216,6 +216,37 @@ TEST(TypoRulesE2ETest, GenerateIsReproducibleAndEveryCodeChecks) {
   for (const auto& c : codes) all += c + "\n";
   auto r = RunCoupongen({"check", "--spec", "s.yaml"}, all, dir);
   EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+// --ledger: a valid code must also have been issued through the ledger, for this campaign.
+TEST_F(CheckE2ETest, LedgerSaysWhetherACodeWasIssued) {
+  WriteFile(dir_ + "/other.yaml", std::string(kSpec).replace(std::string(kSpec).find("support"), 7, "other"));
+  auto a = RunCoupongen({"generate", "s.yaml", "--ledger", "l.db", "-n", "3", "-q", "-o", "a.csv", "--now",
+                         "2027-02-01T00:00:00Z"}, "", dir_);
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  auto b = RunCoupongen({"generate", "other.yaml", "--ledger", "l.db", "-n", "1", "-q", "-o", "b.csv"}, "", dir_);
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  const std::string issued = Lines(testing::ReadFile(dir_ + "/a.csv"))[1];
+  const std::string other = Lines(testing::ReadFile(dir_ + "/b.csv"))[1];
+  std::string never;  // a valid code of this campaign that the ledger does not hold
+  for (const auto& c : codes_)
+    if (c != issued && c != other) {
+      never = c;
+      break;
+    }
+  std::string lower = issued;
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  auto r = RunCoupongen({"check", "--spec", "s.yaml", "--ledger", "l.db", issued, lower, other, never}, "", dir_);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_EQ(Lines(r.out), (std::vector<std::string>{issued + "  valid, issued 2027-02-01T00:00:00.000Z",
+                                                    lower + "  valid as " + issued + ", issued 2027-02-01T00:00:00.000Z",
+                                                    other + "  invalid: issued for campaign other, not support",
+                                                    never + "  invalid: not issued through l.db"}));
+  auto j = RunCoupongen({"check", "--spec", "s.yaml", "--ledger", "l.db", "--json", issued}, "", dir_);
+  EXPECT_EQ(j.exit_code, 0) << j.err;
+  auto o = nlohmann::json::parse(j.out);
+  EXPECT_EQ(o[0]["issued"]["campaign"], "support");
+  EXPECT_EQ(o[0]["issued"]["output"], "a.csv");
 }
 
 // lint --spec with codes.check verifies every code's check character (and so its shape).
