@@ -1,6 +1,6 @@
 // coupongen check: what a support desk runs on a code a customer typed. Reads each code tolerantly
 // (case, spaces, separators, look-alikes), then says whether it has the campaign's shape and a
-// matching check character.
+// matching check character, and with --ledger whether it was issued for the campaign.
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -119,6 +119,7 @@ int RunCheck(const po::variables_map& vm, Context& ctx) {
   const bool from_stdin = !vm.count("codes");
   if (from_stdin && vm["spec"].as<std::string>() == "-")
     return diag.Fail(Status::Usage("check: the spec and the codes cannot both come from stdin (give the codes as arguments)"));
+
   // 1. The campaign: only problems with its codes stop the check.
   PlanOptions options;
   options.now = ctx.clock();
