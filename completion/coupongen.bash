@@ -18,9 +18,9 @@ _coupongen_options() {
         generate) echo "-o --output -f --format -n --count --now --exclude --ledger --seed --force -q --quiet --progress -h --help" ;;
         validate) echo "--now --json -h --help" ;;
         lint) echo "--spec --now --json -h --help" ;;
-        convert) echo "-f --format -o --output --promotion-rule --rejects --now --force -h --help" ;;
+        convert) echo "-f --format -o --output --promotion-rule --rejects --now --force -q --quiet -h --help" ;;
         init) echo "--template --list -h --help" ;;
-        ledger) echo "--ledger -f --format -o --output --force -h --help" ;;
+        ledger) echo "--ledger -f --format -o --output --force -q --quiet -h --help" ;;
         *) echo "-h --help" ;;
     esac
 }
