@@ -104,7 +104,7 @@ int RunConvert(const po::variables_map& vm, Context& ctx) {
       vm.count("rejects") ? std::optional(vm["rejects"].as<std::string>()) : std::nullopt;
   const bool force = vm.count("force") > 0;
   for (const auto* path : {&output_path, rejects_path ? &*rejects_path : nullptr})
-    if (path && *path != "-" && !force && PathExists(*path))
+    if (path && !force && WouldReplace(*path))
       return diag.Fail(Status::IoError(*path + " already exists (use --force to replace it)"));
   if (rejects_path && *rejects_path == "-" && output_path == "-")
     return diag.Fail(Status::Usage("convert: --rejects and -o cannot both be stdout"));
