@@ -19,9 +19,9 @@ _coupongen_options() {
         validate) echo "--now --json -h --help" ;;
         lint) echo "--spec --now --json -h --help" ;;
         check) echo "--spec --ledger --json -h --help" ;;
-        convert) echo "-f --format -o --output --promotion-rule --rejects --now --force -h --help" ;;
+        convert) echo "-f --format -o --output --promotion-rule --rejects --now --force -q --quiet -h --help" ;;
         init) echo "--template --list -h --help" ;;
-        ledger) echo "--ledger -f --format -o --output --force -h --help" ;;
+        ledger) echo "--ledger -f --format -o --output --force -q --quiet -h --help" ;;
         *) echo "-h --help" ;;
     esac
 }

@@ -49,6 +49,7 @@ class Parser {
       Error(root, "", "the spec must be a mapping of keys (version, campaign, codes, ...)");
       return;
     }
+    c_->parsed = true;
     auto top = Section(root, "");
     if (auto n = Take(top, "version")) {
       if (auto v = Int(*n, "version", 1, 1000000)) {
