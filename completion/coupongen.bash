@@ -7,7 +7,7 @@
 #
 # tests/cli/completion_test.cc checks that every command and option of the command table is here.
 
-_coupongen_commands="generate validate lint convert init ledger keygen help"
+_coupongen_commands="generate validate lint check convert init ledger keygen help"
 _coupongen_formats="csv json jsonapi imports"
 # Installed as $datadir/bash-completion/completions/coupongen, beside $datadir/coupongen/templates.
 _coupongen_installed_templates="${BASH_SOURCE[0]%/*}/../../coupongen/templates"
@@ -18,9 +18,10 @@ _coupongen_options() {
         generate) echo "-o --output -f --format -n --count --now --exclude --ledger --seed --force -q --quiet --progress --range --shard --create-key -h --help" ;;
         validate) echo "--now --json -h --help" ;;
         lint) echo "--spec --now --json -h --help" ;;
-        convert) echo "-f --format -o --output --promotion-rule --rejects --now --force -h --help" ;;
+        check) echo "--spec --ledger --json -h --help" ;;
+        convert) echo "-f --format -o --output --promotion-rule --rejects --now --force -q --quiet -h --help" ;;
         init) echo "--template --list -h --help" ;;
-        ledger) echo "--ledger -f --format -o --output --force -h --help" ;;
+        ledger) echo "--ledger -f --format -o --output --force -q --quiet -h --help" ;;
         *) echo "-h --help" ;;
     esac
 }
@@ -112,6 +113,7 @@ _coupongen() {
                 _coupongen_words "find stats export" "$cur"
             fi
             return 0 ;;  # codes to find are not completed: they are secrets, not files
+        check) return 0 ;;  # nor are codes to check
     esac
     _coupongen_files "$cur"
     return 0

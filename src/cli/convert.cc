@@ -24,7 +24,8 @@ po::options_description ConvertOptions() {
       ("promotion-rule", po::value<std::string>()->value_name("ID"), "set (or override) every coupon's promotion rule id")
       ("rejects", po::value<std::string>()->value_name("PATH"), "write invalid rows here, unchanged, and convert the rest")
       ("now", po::value<std::string>()->value_name("TIME"), "the current time: expiries must be after it (ISO 8601)")
-      ("force", "replace existing output files");
+      ("force", "replace existing output files")
+      ("quiet,q", "print nothing but errors");
   return d;
 }
 
@@ -85,7 +86,7 @@ struct CheckResult {
 }  // namespace
 
 int RunConvert(const po::variables_map& vm, Context& ctx) {
-  Diagnostics diag(ctx.err, false);
+  Diagnostics diag(ctx.err, vm.count("quiet") > 0);
   auto options = ReadCheckOptions(vm, ctx);
   if (!options) return options.exit_code;
   std::string format_name = vm["format"].as<std::string>();
@@ -103,7 +104,7 @@ int RunConvert(const po::variables_map& vm, Context& ctx) {
       vm.count("rejects") ? std::optional(vm["rejects"].as<std::string>()) : std::nullopt;
   const bool force = vm.count("force") > 0;
   for (const auto* path : {&output_path, rejects_path ? &*rejects_path : nullptr})
-    if (path && *path != "-" && !force && PathExists(*path))
+    if (path && !force && WouldReplace(*path))
       return diag.Fail(Status::IoError(*path + " already exists (use --force to replace it)"));
   if (rejects_path && *rejects_path == "-" && output_path == "-")
     return diag.Fail(Status::Usage("convert: --rejects and -o cannot both be stdout"));
@@ -127,7 +128,7 @@ int RunConvert(const po::variables_map& vm, Context& ctx) {
       if (rule_override) row.coupon.promotion_rule_id = rule_override;
       found.clear();
       checker.Check(row, &found);
-      AddSpecChecks(*options, row, &found);
+      AddSpecChecks(*options, r.name(), row, &found);
       FormatChecks(*format, r, row, &found);
       checked.valid.push_back(found.empty());
       if (!found.empty()) {

@@ -153,7 +153,7 @@ Status WriteCodes(const Plan& plan, auto& gen, OutputSink& sink, IssueSession* s
 void PrintSummary(const Plan& plan, const Output& out, double secs, const std::string& example, Diagnostics& diag,
                   const SummaryRows& extra = {}) {
   double rate = secs > 0 ? static_cast<double>(plan.count) / secs : 0;
-  diag.Info("coupongen: " + WithThousands(plan.count) + " codes for " + plan.campaign + " in " + Seconds(secs) + " (" +
+  diag.Info("coupongen: " + WithThousands(plan.count) + (plan.count == 1 ? " code for " : " codes for ") + plan.campaign + " in " + Seconds(secs) + " (" +
             WithThousands(static_cast<unsigned long long>(rate)) + " codes/s)");
   SummaryRows rows;
   rows.push_back({"shape", plan.shape.Display() + (example.empty() ? "" : ", e.g. " + example)});
@@ -163,9 +163,8 @@ void PrintSummary(const Plan& plan, const Output& out, double secs, const std::s
                     return std::string(b);
                   }() + " bits per code), guess odds " + OddsText(plan.keyspace.GuessOdds(plan.count))});
   rows.push_back({"expires at", plan.expires_at ? FormatTimestamp(*plan.expires_at) : "never"});
-  rows.push_back({"output", out.file ? plan.output_path + " (" + FormatName(plan.format) + ", " +
-                                           HumanBytes(out.file->bytes_written()) + ", mode 0600)"
-                                     : std::string("stdout (") + FormatName(plan.format) + ")"});
+  rows.push_back({"output", out.Describe(plan.output_path) + " (" + FormatName(plan.format) + ", " +
+                                HumanBytes(out.sink->bytes_written()) + (out.file ? ", mode 0600)" : ")")});
   rows.insert(rows.end(), extra.begin(), extra.end());
   std::string text = FormatRows(rows, "  ");
   text.pop_back();
@@ -214,7 +213,7 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
   const Plan& plan = spec->plan;
 
   // 2. Refuse an existing output before any work (checked again, atomically, at the rename).
-  if (plan.output_path != "-" && !flags->force && PathExists(plan.output_path))
+  if (!flags->force && WouldReplace(plan.output_path))
     return diag.Fail(Status::IoError(plan.output_path + " already exists (use --force to replace it)"));
 
   // Keyed mode takes its own path from here: no table of codes (cli/keyed_run.h).
@@ -257,6 +256,7 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
     seeded = std::make_unique<PredictableSeededRandom>(*flags->seed);
   }
   CodeGenerator generator(plan.shape, plan.alphabet, seeded ? *seeded : ctx.random, *seen);
+  generator.UseRules(plan.rules);  // codes.check: the check character; codes.blocklist: redraw blocked words
 
   // 5. Generate and write, to a temporary file beside the target or to stdout.
   auto out = OpenOutput(plan.output_path, flags->force, ctx);

@@ -203,9 +203,9 @@ std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flag
 
   // 4. The generator. The whole run must fit the keyspace, so every shard of a run that does not
   //    fails alike (exit 4), not only the last one.
-  auto generator = KeyedGenerator::Create(plan.shape, plan.alphabet, key->bytes(), plan.campaign, run);
+  auto generator = KeyedGenerator::Create(plan.shape, plan.alphabet, key->bytes(), plan.campaign, run, &plan.rules);
   if (generator.ok() && part != run)
-    generator = KeyedGenerator::Create(plan.shape, plan.alphabet, key->bytes(), plan.campaign, part);
+    generator = KeyedGenerator::Create(plan.shape, plan.alphabet, key->bytes(), plan.campaign, part, &plan.rules);
   if (!generator.ok()) return fail(generator.status());
 
   // 5. Codes that must never be made (exclusion files, the ledger's codes): their sequence

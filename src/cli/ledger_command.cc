@@ -17,7 +17,8 @@ po::options_description LedgerCommandOptions() {
       ("ledger", po::value<std::string>()->required()->value_name("DB"), "the ledger database")
       ("format,f", po::value<std::string>()->value_name("FORMAT"), "export: csv | json | jsonapi | imports")
       ("output,o", po::value<std::string>()->value_name("PATH")->default_value("-"), "export: write here ('-' = stdout)")
-      ("force", "export: replace an existing output file");
+      ("force", "export: replace an existing output file")
+      ("quiet,q", "print nothing but errors");
   return d;
 }
 
@@ -102,7 +103,7 @@ int Export(Ledger& ledger, const po::variables_map& vm, Context& ctx, Diagnostic
 }  // namespace
 
 int RunLedger(const po::variables_map& vm, Context& ctx) {
-  Diagnostics diag(ctx.err, false);
+  Diagnostics diag(ctx.err, vm.count("quiet") > 0);
   const std::string action = vm["action"].as<std::string>();
   std::vector<std::string> args = vm.count("codes") ? vm["codes"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (action != "find" && action != "stats" && action != "export") {

@@ -53,7 +53,8 @@ int RunValidate(const po::variables_map& vm, Context& ctx) {
     for (const auto& p : spec->problems) diag.Report(p);
   } else {
     diag.ReportAll(spec->problems, spec->campaign.text);
-    SummaryRows rows = PlanSummary(plan);
+    // A spec that is not a YAML mapping describes nothing: only its problems are shown.
+    SummaryRows rows = spec->campaign.parsed ? PlanSummary(plan) : SummaryRows{};
     rows.push_back({"problems", errors + warnings == 0 ? "none"
                                                         : std::to_string(errors) + (errors == 1 ? " error, " : " errors, ") +
                                                               std::to_string(warnings) + (warnings == 1 ? " warning" : " warnings") +

@@ -11,6 +11,7 @@
 #include "base/status.h"
 #include "base/timestamp.h"
 #include "codes/alphabet.h"
+#include "codes/code_rules.h"
 #include "codes/keyspace.h"
 #include "codes/shape.h"
 #include "coupon/coupon.h"
@@ -33,8 +34,9 @@ struct Plan {
   std::string campaign;
   std::optional<std::string> promotion_name;
   Alphabet alphabet;
-  CodeShape shape;
-  Keyspace keyspace;
+  CodeShape shape;                        // with codes.check, its last slot is the check character
+  CodeRules rules;                        // codes.check and codes.blocklist (spec/plan_code_rules.h)
+  Keyspace keyspace;                      // allowed codes: random characters only, blocked words removed
   uint64_t count = 0;
   Coupon base;                            // the attributes every coupon gets (code left empty)
   std::vector<std::string> recipients;    // one code each, in order (empty: none)

@@ -268,6 +268,29 @@ TEST(KeyedE2ETest, EveryFormatAndShape) {
   EXPECT_EQ(codes.size(), 300u);
 }
 
+TEST(KeyedE2ETest, CheckCharactersAndTheBlocklistWorkAsInRandomMode) {
+  std::string dir = Campaign("  count: 2000\n  length: 11\n  group: 4\n  check: true\n  alphabet: uppercase\n");
+  auto r = RunCoupongen({"generate", "s.yaml", "-q", "-f", "json"}, "", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string codes;
+  std::set<std::string> distinct;
+  for (auto& c : nlohmann::json::parse(r.out)) {
+    std::string code = c["code"];
+    EXPECT_TRUE(std::regex_match(code, std::regex("[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}"))) << code;
+    distinct.insert(code);
+    codes += code + "\n";
+  }
+  EXPECT_EQ(distinct.size(), 2000u);
+  // `coupongen check` accepts every one: the check character is right.
+  auto checked = RunCoupongen({"check", "--spec", "s.yaml", "--json"}, codes, dir);
+  ASSERT_EQ(checked.exit_code, 0) << checked.err;
+  for (auto& v : nlohmann::json::parse(checked.out)) EXPECT_EQ(v["valid"], true) << v.dump();
+  // A mistyped character is caught.
+  std::string typo = *distinct.begin();
+  typo[0] = typo[0] == 'A' ? 'B' : 'A';
+  EXPECT_NE(RunCoupongen({"check", "--spec", "s.yaml", typo}, "", dir).exit_code, 0);
+}
+
 TEST(KeyedE2ETest, RecipientsGetTheCodesOfTheirPositions) {
   std::string dir = Campaign("", "recipients:\n  emails: [a@x.io, b@x.io, c@x.io, d@x.io, e@x.io]\n");
   auto whole = RunCoupongen({"generate", "s.yaml", "-q"}, "", dir);
@@ -282,7 +305,8 @@ TEST(KeyedE2ETest, RecipientsGetTheCodesOfTheirPositions) {
 }
 
 TEST(KeyedE2ETest, RangeAndOptionErrors) {
-  std::string dir = Campaign("  count: 1000\n  pattern: 'KE-#####'\n");  // 30^5 = 24,300,000 codes
+  // 30^5 = 24,300,000 codes (no blocklist: every string of the shape is a code).
+  std::string dir = Campaign("  count: 1000\n  pattern: 'KE-#####'\n  blocklist: none\n");
   struct Case {
     std::vector<std::string> args;
     int exit_code;
@@ -321,6 +345,17 @@ TEST(KeyedE2ETest, RangeAndOptionErrors) {
   auto last = RunCoupongen({"generate", "s.yaml", "--range", "24299000:1000", "-q"}, "", dir);
   EXPECT_EQ(last.exit_code, 0) << last.err;
   EXPECT_EQ(Lines(last.out).size(), 1001u);
+
+  // With the built-in blocklist the sequence numbers run over the 24,213,398 codes it allows.
+  WriteFile(dir + "/b.yaml", "version: 1\ncampaign: c\ncodes:\n  count: 10\n  pattern: 'KE-#####'\n  mode: keyed\n"
+                             "  key_file: campaign.key\n");
+  EXPECT_NE(RunCoupongen({"validate", "b.yaml"}, "", dir).out.find("keyspace    24,213,398 codes (ignoring case)"), std::string::npos);
+  EXPECT_EQ(RunCoupongen({"generate", "b.yaml", "--range", "24213388:10", "-q"}, "", dir).exit_code, 0);
+  auto past = RunCoupongen({"generate", "b.yaml", "--range", "24213388:11", "-q"}, "", dir);
+  EXPECT_EQ(past.exit_code, 4);
+  EXPECT_EQ(ErrorLines(past.err),
+            std::vector<std::string>{"keyed mode: sequence numbers 24,213,388..24,213,398 go past the last code of shape "
+                                     "KE-#####: its sequence numbers are 0..24,213,397"});
 
   // The keyed options need keyed mode.
   WriteFile(dir + "/r.yaml", "version: 1\ncampaign: c\ncodes:\n  count: 10\n");

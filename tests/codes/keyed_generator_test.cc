@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/strings.h"
+#include "codes/code_rules.h"
 
 namespace coupongen {
 namespace {
@@ -168,6 +169,70 @@ TEST(KeyedGeneratorTest, RefusesMixedCaseAlphabetsAndSmallKeyspaces) {
   auto small = KeyedGenerator::Create(four, f.alphabet, Key(1), "c", {0, 1});
   EXPECT_EQ(small.status().message(),
             "keyed mode needs at least 1,000,000 possible codes (radix^length); 30^4 = 810,000 is too small");
+}
+
+TEST(KeyedGeneratorTest, WithoutRulesItIsKeyedSequence) {
+  // The colleague's verified mapping: code numerals of n = KeyedSequence::Digits(n).
+  Fixture f;
+  auto gen = f.Make({123456, 50});
+  std::vector<uint8_t> tweak = KeyedTweak("spring", f.shape, f.alphabet);
+  auto seq = KeyedSequence::Create(Key(7), 30, 8, tweak);
+  ASSERT_TRUE(seq.ok());
+  std::vector<uint16_t> digits(8);
+  std::string code;
+  for (uint64_t n = 123456; n < 123456 + 50; ++n) {
+    ASSERT_TRUE(gen.Next(&code).ok());
+    ASSERT_TRUE(seq->Digits(n, digits).ok());
+    std::string expected = "SPR-####-####";
+    const auto& slots = f.shape.slots();
+    for (size_t i = 0; i < 8; ++i) expected[slots[i]] = f.alphabet.symbol(digits[i]);
+    EXPECT_EQ(code, expected);
+  }
+}
+
+// The whole sequence space of a small shape, exhaustively: with a check character and a
+// blocklist, sequence numbers 0..allowed-1 give exactly the allowed codes, each once, each with a
+// valid check character; the next number is past the end.
+TEST(KeyedGeneratorTest, WithCheckAndBlocklistEveryAllowedCodeExactlyOnce) {
+  Alphabet digits = Parse("digits");
+  BlocklistSpec words;
+  words.extra = {"69", "666", "2580"};
+  auto rules = CodeRules::Make(digits, 6, /*check=*/true, words);
+  ASSERT_TRUE(rules.ok()) << rules.status().message();
+  ASSERT_TRUE(rules->share().exact);
+  const auto allowed = static_cast<uint64_t>(rules->share().allowed);
+  ASSERT_LT(allowed, 1000000u);
+  ASSERT_GT(allowed, 900000u);
+  CodeShape shape = CodeShape::FromParts("T", 7, 0, "-", "");  // 6 random + the check slot
+  auto gen = KeyedGenerator::Create(shape, digits, Key(3), "small", {0, allowed}, &*rules);
+  ASSERT_TRUE(gen.ok()) << gen.status().message();
+  EXPECT_EQ(gen->max_sequence(), allowed - 1);
+
+  std::vector<bool> seen(10000000);
+  std::string code;
+  std::vector<uint8_t> folded(7);
+  for (uint64_t n = 0; n < allowed; ++n) {
+    ASSERT_TRUE(gen->Next(&code).ok()) << n;
+    uint32_t value = 0;
+    for (size_t i = 0; i < 7; ++i) {
+      folded[i] = static_cast<uint8_t>(code[1 + i] - '0');
+      value = value * 10 + folded[i];
+    }
+    ASSERT_FALSE(seen[value]) << "duplicate " << code;
+    seen[value] = true;
+    ASSERT_TRUE(rules->check()->Verify(folded)) << code;
+    ASSERT_FALSE(rules->blocklist().ContainsFolded(folded.data(), 7)) << code;
+    if (n % 9973 == 0) ASSERT_EQ(gen->SequenceOf(code), n) << code;
+  }
+  EXPECT_EQ(gen->remaining(), 0u);
+  // A code with a wrong check character or a blocked word is nobody's.
+  std::string wrong = code;
+  wrong[7] = wrong[7] == '0' ? '1' : '0';
+  EXPECT_EQ(gen->SequenceOf(wrong), std::nullopt);
+  EXPECT_EQ(gen->SequenceOf("T6690000"), std::nullopt);
+
+  auto past = KeyedGenerator::Create(shape, digits, Key(3), "small", {allowed, 1}, &*rules);
+  EXPECT_EQ(past.status().code(), Status::Code::kInfeasible);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <new>
 
+#include "codes/code_rules.h"
 #include "codes/keyed_generator.h"
 #include "io/coupon_writer.h"
 
@@ -43,9 +44,14 @@ class DiscardSink : public OutputSink {
 TEST(KeyedMemoryTest, MakingAndWritingCodesAllocatesNothingPerCode) {
   std::string err;
   Alphabet alphabet = *Alphabet::Parse("unambiguous", &err);
-  CodeShape shape = CodeShape::FromParts("SUM-", 12, 4, "-", "");
+  // With the typo rules on: a check character (the 13th slot) and the built-in blocklist.
+  BlocklistSpec builtin;
+  builtin.builtin = true;
+  auto rules = CodeRules::Make(alphabet, 12, /*check=*/true, builtin);
+  ASSERT_TRUE(rules.ok());
+  CodeShape shape = CodeShape::FromParts("SUM-", 13, 4, "-", "");
   for (OutputFormat format : {OutputFormat::kCsv, OutputFormat::kJson, OutputFormat::kJsonApi, OutputFormat::kImports}) {
-    auto gen = KeyedGenerator::Create(shape, alphabet, std::vector<uint8_t>(32, 9), "summer", {0, 300000});
+    auto gen = KeyedGenerator::Create(shape, alphabet, std::vector<uint8_t>(32, 9), "summer", {0, 300000}, &*rules);
     ASSERT_TRUE(gen.ok());
     Coupon coupon;
     coupon.promotion_rule_id = "ABCRtyUpBa";
