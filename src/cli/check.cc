@@ -9,6 +9,7 @@
 #include "cli/command.h"
 #include "cli/spec_loading.h"
 #include "codes/code_rules.h"
+#include "cli/keyed_run.h"
 #include "ledger/ledger.h"
 
 namespace coupongen {
@@ -47,8 +48,21 @@ struct Issued {
   std::optional<LedgerEntry> entry;  // null: never issued through the ledger
 };
 
-// Looks `v.code` up and turns a code issued elsewhere (or never) into an invalid one.
-Status LookUp(Ledger& ledger, const std::string& campaign, CodeVerdict* v, std::optional<Issued>* issued) {
+// Looks `v.code` up and turns a code issued elsewhere (or never) into an invalid one. A keyed
+// campaign's codes are found through their ranges (cli/keyed_run.h).
+Status LookUp(Ledger& ledger, const std::string& campaign, KeyedLedgerLookup* keyed, CodeVerdict* v,
+              std::optional<Issued>* issued) {
+  if (keyed) {
+    auto range = keyed->Find(v->code);
+    issued->emplace(Issued{});
+    if (range) {
+      (*issued)->entry = LedgerEntry{v->code, range->campaign, "", range->issued_at, range->output_path};
+    } else {
+      v->valid = false;
+      v->problem = "not issued through " + ledger.path();
+    }
+    return Status::Ok();
+  }
   auto entry = ledger.Find(v->code);
   if (!entry.ok()) return entry.status();
   issued->emplace(Issued{*entry});
@@ -143,6 +157,11 @@ int RunCheck(const po::variables_map& vm, Context& ctx) {
     if (!opened.ok()) return diag.Fail(Status::IoError("check: --ledger: " + opened.status().message()));
     ledger = std::move(opened).value();
   }
+  std::optional<KeyedLedgerLookup> keyed;
+  if (ledger && plan.mode == CodeMode::kKeyed) {
+    keyed = KeyedLedgerLookup::Open(*spec, *ledger, ctx, diag, &code);
+    if (!keyed) return code;
+  }
 
   // 3. Each code, one line (or one JSON object) each, in input order.
   const CodeVerifier verifier(plan.shape, plan.alphabet, plan.rules);
@@ -154,7 +173,7 @@ int RunCheck(const po::variables_map& vm, Context& ctx) {
     if (!failed.ok()) return;
     CodeVerdict v = verifier.Typed(input);
     std::optional<Issued> issued;
-    if (ledger && v.valid) failed = LookUp(*ledger, plan.campaign, &v, &issued);
+    if (ledger && v.valid) failed = LookUp(*ledger, plan.campaign, keyed ? &*keyed : nullptr, &v, &issued);
     if (!failed.ok()) return;
     if (!v.valid) ++invalid;
     if (json) all.push_back(Json(input, v, issued));

@@ -241,6 +241,44 @@ std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flag
                   created,                      std::move(ledger), std::move(session)};
 }
 
+std::optional<KeyedLedgerLookup> KeyedLedgerLookup::Open(const LoadedSpec& spec, Ledger& ledger, Context& ctx,
+                                                         Diagnostics& diag, int* exit_code) {
+  const Plan& plan = spec.plan;
+  bool created = false;
+  Problems problems;
+  Status failure;
+  auto key = LoadCampaignKey(spec, false, ctx.random, &created, &problems, &failure);
+  if (!key) {
+    diag.ReportAll(problems, spec.campaign.text);
+    *exit_code = kExitInvalid;
+    return std::nullopt;
+  }
+  auto generator = KeyedGenerator::Create(plan.shape, plan.alphabet, key->bytes(), plan.campaign, {0, 1}, &plan.rules);
+  if (!generator.ok()) {
+    *exit_code = diag.Fail(generator.status());
+    return std::nullopt;
+  }
+  const std::string key_id = KeyId(key->bytes());
+  std::vector<LedgerRange> ranges;
+  Status s = ledger.ForEachRange([&](const LedgerRange& r) {
+    if (r.campaign == plan.campaign && r.key_id == key_id) ranges.push_back(r);
+    return Status::Ok();
+  });
+  if (!s.ok()) {
+    *exit_code = diag.Fail(Status::IoError("check: --ledger: " + s.message()));
+    return std::nullopt;
+  }
+  return KeyedLedgerLookup(std::move(generator).value(), std::move(ranges));
+}
+
+std::optional<LedgerRange> KeyedLedgerLookup::Find(std::string_view code) {
+  auto n = generator_.SequenceOf(code);
+  if (!n) return std::nullopt;
+  for (const auto& r : ranges_)
+    if (*n >= r.start && *n - r.start < r.count) return r;
+  return std::nullopt;
+}
+
 SummaryRows KeyedSummaryRows(const KeyedRun& r, const Plan& plan) {
   std::string sequence = RangeText(r.range);
   if (r.shard) sequence += " (shard " + ShardText(*r.shard) + " of " + RangeText(r.run) + ")";

@@ -52,6 +52,25 @@ std::optional<SecretKey> LoadCampaignKey(const LoadedSpec& spec, bool create, Ra
 std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flags, TimeMs now, Context& ctx,
                                         Diagnostics& diag, int* exit_code);
 
+/// `check --ledger` on a keyed campaign: the ledger holds its ranges, not its codes, so a code is
+/// decoded with the campaign key to its sequence number, which is looked up in the ranges issued
+/// for the campaign and that key.
+class KeyedLedgerLookup {
+ public:
+  /// Loads the key (a key problem is reported, exit 3) and the campaign's ranges. nullopt with
+  /// *exit_code set on failure.
+  static std::optional<KeyedLedgerLookup> Open(const LoadedSpec& spec, Ledger& ledger, Context& ctx,
+                                               Diagnostics& diag, int* exit_code);
+  /// The range that issued `code` (a valid code of the campaign's shape), or nullopt.
+  std::optional<LedgerRange> Find(std::string_view code);
+
+ private:
+  KeyedLedgerLookup(KeyedGenerator generator, std::vector<LedgerRange> ranges)
+      : generator_(std::move(generator)), ranges_(std::move(ranges)) {}
+  KeyedGenerator generator_;
+  std::vector<LedgerRange> ranges_;
+};
+
 /// Rows for generate's closing summary: "sequence" (the part, the shard, the run) and "key".
 SummaryRows KeyedSummaryRows(const KeyedRun& run, const Plan& plan);
 

@@ -409,6 +409,23 @@ TEST(KeyedE2ETest, TheLedgerRecordsRangesAndRefusesOverlapsAndAnotherKey) {
   EXPECT_FALSE(FileExists(dir + "/d.csv"));
 }
 
+TEST(KeyedE2ETest, CheckWithTheLedgerFindsKeyedCodesThroughTheirRanges) {
+  std::string dir = Campaign("  count: 100\n");
+  auto issued = RunCoupongen({"generate", "s.yaml", "--ledger", "l.db", "--range", "1000:100", "-o", "a.csv",
+                              "--now", "2027-02-01T00:00:00Z"}, "", dir);
+  ASSERT_EQ(issued.exit_code, 0) << issued.err;
+  auto codes = CsvCodes(ReadFile(dir + "/a.csv"));
+  auto later = CsvCodes(RunCoupongen({"generate", "s.yaml", "--range", "1100:1", "-q"}, "", dir).out);
+  auto r = RunCoupongen({"check", "--spec", "s.yaml", "--ledger", "l.db", codes[0], ToLowerAscii(codes[99]), later[0]},
+                        "", dir);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_EQ(Lines(r.out), (std::vector<std::string>{
+                              codes[0] + "  valid, issued 2027-02-01T00:00:00.000Z",
+                              ToLowerAscii(codes[99]) + "  valid as " + codes[99] + ", issued 2027-02-01T00:00:00.000Z",
+                              later[0] + "  invalid: not issued through l.db"}))
+      << r.err;
+}
+
 TEST(KeyedE2ETest, ExcludedCodesAreSkipped) {
   std::string dir = Campaign("  count: 10\n");
   auto all = RunCoupongen({"generate", "s.yaml", "-q"}, "", dir);
