@@ -95,7 +95,7 @@ class Parser {
     const auto& allowed = KeyTable().at(section);
     std::string prefix = section.empty() ? "" : section + ".";
     for (auto it = map.begin(); it != map.end(); ++it) {
-      const YAML::Node& key = it->first;
+      const YAML::Node key = it->first;  // a copy: it->first lives in a temporary proxy
       if (!key.IsScalar()) {
         Error(key, section, "keys must be plain names");
         continue;
