@@ -1,6 +1,7 @@
 // AtomicFile: an output file that appears complete or not at all (leveldb's SetCurrentFile,
 // mold's output-file-unix.cc). Bytes go to a temporary file beside the target (mode 0600: codes
-// are secrets); Close() fsyncs it, Commit() renames it into place and fsyncs the directory.
+// are secrets), and are handed to the disk every 8 MiB as they come (sync_file_range), so writing
+// overlaps generating; Close() fsyncs it, Commit() renames it into place and fsyncs the directory.
 // Until Commit, the target is untouched; on any failure, destruction or SIGINT/SIGTERM/SIGHUP the
 // temporary file is removed.
 #pragma once
@@ -41,6 +42,8 @@ class AtomicFile : public OutputSink {
   bool closed_ = false;
   bool committed_ = false;
   unsigned long long bytes_ = 0;
+  unsigned long long writeback_started_ = 0;  // bytes handed to the disk with sync_file_range
+  static constexpr unsigned long long kWritebackBytes = 8 << 20;
 };
 
 /// Installs SIGINT/SIGTERM/SIGHUP handlers that remove every live AtomicFile's temporary file and
