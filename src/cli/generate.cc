@@ -12,6 +12,7 @@
 #include "cli/progress.h"
 #include "cli/spec_loading.h"
 #include "cli/summary.h"
+#include "cli/taken_codes.h"
 #include "codes/code_set.h"
 #include "codes/generator.h"
 #include "io/atomic_file.h"
@@ -87,10 +88,18 @@ std::optional<GenerateFlags> ReadFlags(const po::variables_map& vm, Context& ctx
 
 // Codes that must never be produced: exclusion files and the ledger. Returns how many keys were
 // added to `taken`.
-Result<uint64_t> LoadTakenCodes(const Plan& plan, const CodeKeyer&, CodeSet*) {
-  if (!plan.exclude_paths.empty()) return Status::IoError("exclusion files are not supported by this build yet");
+Result<uint64_t> LoadTakenCodes(const Plan& plan, const CodeKeyer& keyer, CodeSet* taken, Diagnostics& diag) {
+  uint64_t added = 0;
+  if (!plan.exclude_paths.empty()) {
+    auto counts = AddExcludedCodes(plan.exclude_paths, keyer, taken);
+    if (!counts.ok()) return counts.status();
+    added += counts->relevant;
+    diag.Info("coupongen: excluding " + WithThousands(counts->codes) + " codes from " + WithThousands(counts->files) +
+              (counts->files == 1 ? " file" : " files") + " (" + WithThousands(counts->relevant) +
+              " of this shape)");
+  }
   if (plan.ledger_path) return Status::IoError("the ledger is not supported by this build yet");
-  return uint64_t{0};
+  return added;
 }
 
 unsigned long long PhysicalMemoryBytes() {
@@ -193,7 +202,7 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
     return diag.Fail(no_memory);
   }
   CodeKeyer keyer(plan.shape, plan.alphabet);
-  auto taken = LoadTakenCodes(plan, keyer, seen.get());
+  auto taken = LoadTakenCodes(plan, keyer, seen.get(), diag);
   if (!taken.ok()) return diag.Fail(taken.status());
   Status feasible = CheckFeasibility(plan, *taken);
   if (!feasible.ok()) return diag.Fail(feasible);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <vector>
 
 #include "base/strings.h"
 
@@ -19,7 +20,14 @@ std::string Big(long double v) {
 Keyspace ComputeKeyspace(const CodeShape& shape, const Alphabet& alphabet) {
   Keyspace k;
   k.size = std::pow(static_cast<long double>(alphabet.folded_size()), static_cast<long double>(shape.random_length()));
-  k.entropy_bits = alphabet.size() < 2 ? 0 : static_cast<double>(shape.random_length()) * std::log2(static_cast<double>(alphabet.size()));
+  // Entropy of one character as seen by a case-insensitive check: in a mixed-case alphabet a letter
+  // class ('a'/'A') is drawn twice as often as a digit, so this is below log2(alphabet size).
+  double per_char = 0;
+  const double n = static_cast<double>(alphabet.size());
+  std::vector<int> members(alphabet.folded_size());
+  for (char c : alphabet.symbols()) members[alphabet.FoldedIndex(c)]++;
+  for (int m : members) per_char += (m / n) * std::log2(n / m);
+  k.entropy_bits = static_cast<double>(shape.random_length()) * per_char;
   if (alphabet.folded_size() == 0) k.size = 0;
   return k;
 }

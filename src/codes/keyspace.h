@@ -10,7 +10,7 @@ namespace coupongen {
 
 struct Keyspace {
   long double size = 0;        // distinct codes ignoring case: folded_size ^ random_length
-  double entropy_bits = 0;     // bits of randomness per code: random_length * log2(alphabet size)
+  double entropy_bits = 0;     // bits per code ignoring case: random_length * log2(alphabet size) unless mixed case
   /// Odds that one random guess of the right shape hits one of `count` valid codes.
   long double GuessOdds(long double count) const { return size > 0 ? count / size : 1; }
   /// "6.4e17" or "810,000" for people.

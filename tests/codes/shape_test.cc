@@ -51,6 +51,8 @@ TEST(KeyspaceTest, Figures) {
   EXPECT_EQ(OddsText(d.GuessOdds(10)), "1 in 1,000");
   auto mixed = ComputeKeyspace(CodeShape::FromParts("", 2, 0, "-", ""), *Alphabet::Parse("alphanumeric", &err));
   EXPECT_EQ(mixed.SizeText(), "1,296");  // 36^2: case is ignored
+  // 26 letter classes drawn with p = 2/62, 10 digits with p = 1/62: 5.115 bits, not log2(62) = 5.954.
+  EXPECT_NEAR(mixed.entropy_bits, 2 * 5.1150, 0.001);
 }
 
 }  // namespace
