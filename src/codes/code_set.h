@@ -78,8 +78,9 @@ class CodeKeyer {
 ///
 /// Past a few million keys every probe is a cache miss. Callers that insert many keys hide that
 /// latency in batches: Prefetch the slot of each key of a batch, then Insert them in order (the
-/// first lines have arrived by the time they are needed). The table is asked from the kernel in
-/// 2 MiB pages where it allows that, so the random probes do not also miss the TLB.
+/// first lines have arrived by the time they are needed). Probes start at the beginning of a
+/// cache line, so one prefetch almost always covers the whole probe. The table is asked from the
+/// kernel in 2 MiB pages where it allows that, so the random probes do not also miss the TLB.
 class CodeSet {
  public:
   /// Sized to hold `expected` keys without growing.
@@ -126,7 +127,13 @@ class CodeSet {
     size_t size_ = 0;
   };
 
-  size_t Slot(uint64_t key) const { return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_); }
+  // A key's probe starts at the first of the 8 slots of its home cache line (the table is page
+  // aligned), not at a random slot inside it: then an insert touches a second line, which was not
+  // prefetched, only when the whole line is taken (~2% of inserts up to a 0.6 load, against ~9%).
+  size_t Slot(uint64_t key) const {
+    return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_) & ~size_t{kSlotsPerLine - 1};
+  }
+  static constexpr size_t kSlotsPerLine = 64 / sizeof(uint64_t);
   void Grow();
   void Reserve(size_t expected);
 
