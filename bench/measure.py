@@ -88,10 +88,23 @@ def run_once(cmd, out_path):
     return wall, peak_kib, out_bytes
 
 
+QUIET = {"below": None, "wait": 0}
+
+
+def wait_for_quiet():
+    """On a shared machine: wait (up to --quiet-wait s) until the 1-minute load is below --quiet-below."""
+    if QUIET["below"] is None:
+        return
+    deadline = time.monotonic() + QUIET["wait"]
+    while load_average() >= QUIET["below"] and time.monotonic() < deadline:
+        time.sleep(5)
+
+
 def measure(cmd, out_path, runs, check=None):
     """Best wall time of `runs` runs; the largest peak memory of them (the conservative one)."""
     best = None
     for _ in range(runs):
+        wait_for_quiet()
         load = load_average()
         wall, peak, size = run_once(cmd, out_path)
         if check:
@@ -212,6 +225,7 @@ def lint_table(args, out_dir, spec):
         size = os.path.getsize(path)
         best = None
         for _ in range(args.runs):
+            wait_for_quiet()
             load = load_average()
             start = time.perf_counter()
             subprocess.run([args.coupongen, "lint", path], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -254,10 +268,13 @@ def main():
     p.add_argument("--formats-max", type=float, default=1e7, help="largest count for the five-attribute formats")
     p.add_argument("--micro-min-time", default="0.2")
     p.add_argument("--micro-filter", default="")
+    p.add_argument("--quiet-below", type=float, help="before each run, wait until the 1-minute load average is below this")
+    p.add_argument("--quiet-wait", type=float, default=600, help="longest wait for --quiet-below, in seconds")
     p.add_argument("--out-dir", required=True)
     p.add_argument("--baseline", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "baseline.py"))
     args = p.parse_args()
     args.sizes = [int(float(s)) for s in args.sizes.split(",") if s]
+    QUIET["below"], QUIET["wait"] = args.quiet_below, args.quiet_wait
     os.makedirs(args.out_dir, exist_ok=True)
     codes_spec = os.path.join(args.out_dir, "codes.yaml")
     five_spec = os.path.join(args.out_dir, "five.yaml")
