@@ -1,6 +1,6 @@
-// The escapers decide 8 bytes at a time whether a string needs any escaping. Check that decision
+// The escapers skip, with a byte table, what needs no escaping and copy it in runs. Check them
 // against the byte-by-byte definition for every byte value at every position of short strings
-// (the word boundary and the padded tail included).
+// (runs that end at the start, the middle and the end).
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -43,7 +43,7 @@ bool ReferenceCsvNeedsQuotes(std::string_view s) {
   return false;
 }
 
-TEST(EscapeWordTest, EveryByteAtEveryPosition) {
+TEST(EscapeEveryByteTest, EveryByteAtEveryPosition) {
   for (size_t len = 1; len <= 19; ++len) {
     for (size_t pos = 0; pos < len; ++pos) {
       for (int b = 0; b < 256; ++b) {
@@ -58,12 +58,12 @@ TEST(EscapeWordTest, EveryByteAtEveryPosition) {
   }
 }
 
-TEST(EscapeWordTest, SeparatorsAndEmpty) {
+TEST(EscapeEveryByteTest, SeparatorsAndEmpty) {
   std::string json;
   AppendJsonString(json, "");
   EXPECT_EQ(json, "\"\"");
   EXPECT_FALSE(CsvNeedsQuotes(""));
-  // A U+2028 split across the 8-byte boundary, and one at the very end.
+  // A U+2028 in the middle, and one at the very end.
   std::string s = "ABCDEFG\xe2\x80\xa8Z";
   json.clear();
   AppendJsonString(json, s);
