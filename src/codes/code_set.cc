@@ -1,6 +1,10 @@
 #include "codes/code_set.h"
 
+#include <sys/mman.h>
+
 #include <bit>
+#include <new>
+#include <utility>
 
 namespace coupongen {
 
@@ -16,21 +20,8 @@ CodeKeyer::CodeKeyer(const CodeShape& shape, const Alphabet& alphabet)
       break;
     }
   }
-}
-
-uint64_t CodeKeyer::HashFolded(const uint8_t* folded, size_t n) {
-  // FNV-1a over the folded indexes, then the splitmix64 finaliser for avalanche.
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < n; ++i) {
-    h ^= folded[i];
-    h *= 0x100000001b3ull;
-  }
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ull;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebull;
-  h ^= h >> 31;
-  return h ? h : 1;
+  for (size_t i = 0; i < alphabet.size(); ++i)
+    folded_of_symbol_.push_back(static_cast<uint8_t>(alphabet.FoldedIndex(alphabet.symbol(i))));
 }
 
 std::optional<uint64_t> CodeKeyer::Key(std::string_view code) const {
@@ -46,6 +37,25 @@ std::optional<uint64_t> CodeKeyer::Key(std::string_view code) const {
   return KeyFromFolded(folded, slots.size());
 }
 
+CodeSet::Table::Table(size_t slots) : size_(slots) {
+  const size_t bytes = slots * sizeof(uint64_t);
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  // A hint: huge pages cut TLB misses on random probes. Refused (no THP) is fine.
+  madvise(p, bytes, MADV_HUGEPAGE);
+  data_ = static_cast<uint64_t*>(p);
+}
+
+CodeSet::Table& CodeSet::Table::operator=(Table&& other) noexcept {
+  std::swap(data_, other.data_);
+  std::swap(size_, other.size_);
+  return *this;
+}
+
+CodeSet::Table::~Table() {
+  if (data_) munmap(data_, size_ * sizeof(uint64_t));
+}
+
 CodeSet::CodeSet(size_t expected) { Reserve(expected); }
 
 namespace {
@@ -55,16 +65,14 @@ size_t CapacityFor(size_t expected) { return std::bit_ceil(expected + expected /
 size_t CodeSet::BytesFor(size_t expected) { return CapacityFor(expected) * sizeof(uint64_t); }
 
 void CodeSet::Reserve(size_t expected) {
-  size_t cap = CapacityFor(expected);
-  std::vector<uint64_t> old;
-  old.swap(table_);
-  table_.assign(cap, 0);
+  const size_t cap = CapacityFor(expected);
+  Table old = std::exchange(table_, Table(cap));
   mask_ = cap - 1;
   shift_ = 64 - std::countr_zero(cap);
   max_fill_ = cap / 4 * 3;
   size_ = 0;
-  for (uint64_t k : old)
-    if (k) Insert(k);
+  for (size_t i = 0; i < old.size(); ++i)
+    if (old[i]) Insert(old[i]);
 }
 
 void CodeSet::Grow() { Reserve(table_.size()); }

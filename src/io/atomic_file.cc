@@ -130,7 +130,26 @@ void AtomicFile::Discard() {
 Status AtomicFile::Append(std::string_view data) {
   if (!WriteAll(fd_, data)) return Errno("cannot write " + target_);
   bytes_ += data.size();
+  if (bytes_ - writeback_started_ >= kWritebackBytes) StreamOut();
   return Status::Ok();
+}
+
+void AtomicFile::StreamOut() {
+  // Start the disk on the bytes written since the last call, so it writes while we generate and
+  // the fsync in Close has little left to wait for.
+  const off_t start = static_cast<off_t>(writeback_started_), end = static_cast<off_t>(bytes_);
+  sync_file_range(fd_, start, end - start, SYNC_FILE_RANGE_WRITE);
+  // The chunk before that has had a chunk's time to reach the disk: wait for it, and drop it from
+  // the page cache. The file then holds at most two chunks of memory instead of its whole size
+  // (it would evict other programs' cache, and on a VM fresh pages are slow to touch). These are
+  // hints: an error here shows again at fsync.
+  if (const off_t done = static_cast<off_t>(writeback_dropped_); start > done) {
+    sync_file_range(fd_, done, start - done,
+                    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+    posix_fadvise(fd_, done, start - done, POSIX_FADV_DONTNEED);
+    writeback_dropped_ = writeback_started_;
+  }
+  writeback_started_ = bytes_;
 }
 
 Status AtomicFile::Close() {

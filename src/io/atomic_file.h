@@ -1,6 +1,7 @@
 // AtomicFile: an output file that appears complete or not at all (leveldb's SetCurrentFile,
 // mold's output-file-unix.cc). Bytes go to a temporary file beside the target (mode 0600: codes
-// are secrets); Close() fsyncs it, Commit() renames it into place and fsyncs the directory.
+// are secrets), and are handed to the disk every 8 MiB as they come, so writing overlaps
+// generating and the file keeps only ~16 MiB in the page cache; Close() fsyncs it, Commit() renames it into place and fsyncs the directory.
 // Until Commit, the target is untouched; on any failure, destruction or SIGINT/SIGTERM/SIGHUP the
 // temporary file is removed.
 #pragma once
@@ -32,6 +33,7 @@ class AtomicFile : public OutputSink {
  private:
   AtomicFile(std::string target, std::string temp, int fd, bool overwrite, int slot);
   void Discard();
+  void StreamOut();
 
   std::string target_;
   std::string temp_;
@@ -41,6 +43,11 @@ class AtomicFile : public OutputSink {
   bool closed_ = false;
   bool committed_ = false;
   unsigned long long bytes_ = 0;
+  // Writing out as we go (StreamOut): bytes [0, writeback_dropped_) are on the disk and out of the
+  // page cache; [writeback_dropped_, writeback_started_) are on their way to the disk.
+  unsigned long long writeback_started_ = 0;
+  unsigned long long writeback_dropped_ = 0;
+  static constexpr unsigned long long kWritebackBytes = 8 << 20;
 };
 
 /// Installs SIGINT/SIGTERM/SIGHUP handlers that remove every live AtomicFile's temporary file and

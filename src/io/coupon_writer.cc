@@ -19,75 +19,151 @@ void AppendInt(std::string& out, int64_t v) {
 
 std::string JoinTags(const std::vector<std::string>& tags) { return Join(tags, ","); }
 
-// Appends `,"key":` (or `"key":` for the first member).
-void Key(std::string& out, bool* first, const char* key) {
-  if (!*first) out.push_back(',');
-  *first = false;
-  out.push_back('"');
+// One coupon's text with holes for the code and, when a batch gives each coupon its own, the
+// recipient email. The coupons of a batch share everything else, so that is serialised once per
+// batch and each coupon costs a few copies and the escaping of its code.
+struct RowTemplate {
+  std::string before_code;
+  std::string after_code;   // up to the email hole, or to the end of the row
+  bool email_hole = false;
+  std::string after_email;
+};
+
+// Fills a RowTemplate front to back: text(), a hole, more text(), ...
+class TemplateBuilder {
+ public:
+  explicit TemplateBuilder(RowTemplate* t) : t_(t), out_(&t->before_code) {
+    t->before_code.clear();
+    t->after_code.clear();
+    t->after_email.clear();
+    t->email_hole = false;
+  }
+  std::string& text() { return *out_; }
+  void CodeHole() { out_ = &t_->after_code; }
+  void EmailHole() {
+    t_->email_hole = true;
+    out_ = &t_->after_email;
+  }
+
+ private:
+  RowTemplate* t_;
+  std::string* out_;
+};
+
+// Appends `,"key":`. The code always comes first, so every other member follows a comma.
+void Member(std::string& out, const char* key) {
+  out.append(",\"");
   out.append(key);
   out.append("\":");
 }
 
-// The attributes shared by the flat form and the JSON:API form, in the contract's order.
-void AppendAttributes(std::string& out, const Coupon& c, bool* first, bool with_rule, bool with_tags) {
-  Key(out, first, "code");
-  AppendJsonString(out, c.code);
+// The attributes shared by the flat form and the JSON:API form, in the contract's order, from
+// `"code":` on. The email is a hole when `email_hole`, else the coupon's own (or none).
+void AttributesTemplate(TemplateBuilder& b, const Coupon& c, bool email_hole, bool with_rule, bool with_tags) {
+  b.text().append("\"code\":");
+  b.CodeHole();
+  std::string& out = b.text();
   if (with_rule && c.promotion_rule_id) {
-    Key(out, first, "promotion_rule_id");
+    Member(out, "promotion_rule_id");
     AppendJsonString(out, *c.promotion_rule_id);
   }
   if (c.usage_limit) {
-    Key(out, first, "usage_limit");
+    Member(out, "usage_limit");
     AppendInt(out, *c.usage_limit);
   }
   if (c.customer_single_use) {
-    Key(out, first, "customer_single_use");
+    Member(out, "customer_single_use");
     out.append(*c.customer_single_use ? "true" : "false");
   }
-  if (c.recipient_email) {
-    Key(out, first, "recipient_email");
+  if (email_hole) {
+    Member(out, "recipient_email");
+    b.EmailHole();
+  } else if (c.recipient_email) {
+    Member(out, "recipient_email");
     AppendJsonString(out, *c.recipient_email);
   }
+  std::string& rest = b.text();
   if (c.expires_at) {
-    Key(out, first, "expires_at");
-    AppendJsonString(out, *c.expires_at);
+    Member(rest, "expires_at");
+    AppendJsonString(rest, *c.expires_at);
   }
   if (c.reference) {
-    Key(out, first, "reference");
-    AppendJsonString(out, *c.reference);
+    Member(rest, "reference");
+    AppendJsonString(rest, *c.reference);
   }
   if (c.reference_origin) {
-    Key(out, first, "reference_origin");
-    AppendJsonString(out, *c.reference_origin);
+    Member(rest, "reference_origin");
+    AppendJsonString(rest, *c.reference_origin);
   }
   if (c.metadata) {
-    Key(out, first, "metadata");
-    out.append(*c.metadata);  // already compact JSON
+    Member(rest, "metadata");
+    rest.append(*c.metadata);  // already compact JSON
   }
   if (with_tags && !c.tags.empty()) {
-    Key(out, first, "_add_tags");
-    AppendJsonString(out, JoinTags(c.tags));
+    Member(rest, "_add_tags");
+    AppendJsonString(rest, JoinTags(c.tags));
   }
 }
 
+// A flat coupon object ({"code":…}), the `json` and `imports` input form.
+void FlatCouponTemplate(TemplateBuilder& b, const Coupon& c, bool email_hole) {
+  b.text().push_back('{');
+  AttributesTemplate(b, c, email_hole, /*with_rule=*/true, /*with_tags=*/true);
+  b.text().push_back('}');
+}
+
+// Every writer: a template per batch, one row per code into a reusable buffer, handed to the sink
+// 1 MiB at a time. Write() is a batch of one, so both paths write the same bytes.
 class BufferedWriter : public CouponWriter {
+ public:
+  Status Write(const Coupon& c) final {
+    std::string_view code = c.code;
+    return WriteBatch(c, {&code, 1}, {});
+  }
+
  protected:
-  explicit BufferedWriter(OutputSink& sink) : sink_(sink) { buf_.reserve(kFlushBytes + 64 * 1024); }
+  enum class Quoting { kCsv, kJson };  // how codes and emails are written
+
+  BufferedWriter(OutputSink& sink, Quoting quoting) : sink_(sink), quoting_(quoting) {
+    buf_.reserve(kFlushBytes + 64 * 1024);
+  }
+
+  /// Serialises what every coupon of the batch shares into row_.
+  virtual void BuildTemplate(const Coupon& base, bool email_hole) = 0;
+
+  /// The row of coupon i of a batch, from row_.
+  void AppendRow(std::span<const std::string_view> codes, std::span<const std::string> emails, size_t i) {
+    buf_.append(row_.before_code);
+    AppendQuoted(codes[i]);
+    buf_.append(row_.after_code);
+    if (row_.email_hole) {
+      AppendQuoted(emails[i]);
+      buf_.append(row_.after_email);
+    }
+  }
   Status MaybeFlush() { return buf_.size() >= kFlushBytes ? Flush() : Status::Ok(); }
   Status Flush() {
     Status s = sink_.Append(buf_);
     buf_.clear();
     return s;
   }
+
   std::string buf_;
+  RowTemplate row_;
 
  private:
+  void AppendQuoted(std::string_view s) {
+    if (quoting_ == Quoting::kCsv) AppendCsvField(buf_, s);
+    else AppendJsonString(buf_, s);
+  }
+
   OutputSink& sink_;
+  Quoting quoting_;
 };
 
 class CsvWriter : public BufferedWriter {
  public:
-  CsvWriter(const WriterOptions& o, OutputSink& sink) : BufferedWriter(sink), fields_(o.fields) {
+  CsvWriter(const WriterOptions& o, OutputSink& sink) : BufferedWriter(sink, Quoting::kCsv), fields_(o.fields) {
     bool first = true;
     for (unsigned f = 0; f < static_cast<unsigned>(Field::kCount); ++f) {
       Field field = static_cast<Field>(f);
@@ -99,48 +175,69 @@ class CsvWriter : public BufferedWriter {
     buf_.push_back('\n');
   }
 
-  Status Write(const Coupon& c) override {
-    AppendCsvField(buf_, c.code);
-    auto text = [&](Field f, const std::optional<std::string>& v) {
-      if (!fields_.Has(f)) return;
-      buf_.push_back(',');
-      if (v) AppendCsvField(buf_, *v);
-    };
-    text(Field::kPromotionRuleId, c.promotion_rule_id);
-    if (fields_.Has(Field::kUsageLimit)) {
-      buf_.push_back(',');
-      if (c.usage_limit) AppendInt(buf_, *c.usage_limit);
+  Status WriteBatch(const Coupon& base, std::span<const std::string_view> codes,
+                    std::span<const std::string> emails) override {
+    BuildTemplate(base, !emails.empty());
+    for (size_t i = 0; i < codes.size(); ++i) {
+      AppendRow(codes, emails, i);
+      COUPONGEN_RETURN_IF_ERROR(MaybeFlush());
     }
-    if (fields_.Has(Field::kCustomerSingleUse)) {
-      buf_.push_back(',');
-      if (c.customer_single_use) buf_.append(*c.customer_single_use ? "true" : "false");
-    }
-    text(Field::kRecipientEmail, c.recipient_email);
-    text(Field::kExpiresAt, c.expires_at);
-    text(Field::kReference, c.reference);
-    text(Field::kReferenceOrigin, c.reference_origin);
-    if (fields_.Has(Field::kTags)) {
-      buf_.push_back(',');
-      if (!c.tags.empty()) AppendCsvField(buf_, JoinTags(c.tags));
-    }
-    buf_.push_back('\n');
-    return MaybeFlush();
+    return Status::Ok();
   }
 
   Status Finish() override { return Flush(); }
 
  private:
+  void BuildTemplate(const Coupon& c, bool email_hole) override {
+    TemplateBuilder b(&row_);
+    b.CodeHole();
+    auto text = [&](Field f, const std::optional<std::string>& v) {
+      if (!fields_.Has(f)) return;
+      b.text().push_back(',');
+      if (v) AppendCsvField(b.text(), *v);
+    };
+    text(Field::kPromotionRuleId, c.promotion_rule_id);
+    if (fields_.Has(Field::kUsageLimit)) {
+      b.text().push_back(',');
+      if (c.usage_limit) AppendInt(b.text(), *c.usage_limit);
+    }
+    if (fields_.Has(Field::kCustomerSingleUse)) {
+      b.text().push_back(',');
+      if (c.customer_single_use) b.text().append(*c.customer_single_use ? "true" : "false");
+    }
+    if (email_hole && fields_.Has(Field::kRecipientEmail)) {
+      b.text().push_back(',');
+      b.EmailHole();
+    } else {
+      text(Field::kRecipientEmail, c.recipient_email);
+    }
+    text(Field::kExpiresAt, c.expires_at);
+    text(Field::kReference, c.reference);
+    text(Field::kReferenceOrigin, c.reference_origin);
+    if (fields_.Has(Field::kTags)) {
+      b.text().push_back(',');
+      if (!c.tags.empty()) AppendCsvField(b.text(), JoinTags(c.tags));
+    }
+    b.text().push_back('\n');
+  }
+
   FieldSet fields_;
 };
 
 // `json`: one JSON array, one flat object per line.
 class JsonWriter : public BufferedWriter {
  public:
-  explicit JsonWriter(OutputSink& sink) : BufferedWriter(sink) { buf_.append("["); }
-  Status Write(const Coupon& c) override {
-    buf_.append(count_++ ? ",\n" : "\n");
-    AppendFlatCouponJson(buf_, c);
-    return MaybeFlush();
+  explicit JsonWriter(OutputSink& sink) : BufferedWriter(sink, Quoting::kJson) { buf_.append("["); }
+
+  Status WriteBatch(const Coupon& base, std::span<const std::string_view> codes,
+                    std::span<const std::string> emails) override {
+    BuildTemplate(base, !emails.empty());
+    for (size_t i = 0; i < codes.size(); ++i) {
+      buf_.append(count_++ ? ",\n" : "\n");
+      AppendRow(codes, emails, i);
+      COUPONGEN_RETURN_IF_ERROR(MaybeFlush());
+    }
+    return Status::Ok();
   }
   Status Finish() override {
     buf_.append(count_ ? "\n]\n" : "]\n");
@@ -148,41 +245,65 @@ class JsonWriter : public BufferedWriter {
   }
 
  private:
+  void BuildTemplate(const Coupon& c, bool email_hole) override {
+    TemplateBuilder b(&row_);
+    FlatCouponTemplate(b, c, email_hole);
+  }
+
   uint64_t count_ = 0;
 };
 
 // `jsonapi`: one POST /api/coupons body per line.
 class JsonApiWriter : public BufferedWriter {
  public:
-  explicit JsonApiWriter(OutputSink& sink) : BufferedWriter(sink) {}
-  Status Write(const Coupon& c) override {
-    buf_.append("{\"data\":{\"type\":\"coupons\",\"attributes\":{");
-    bool first = true;
-    AppendAttributes(buf_, c, &first, /*with_rule=*/false, /*with_tags=*/false);
-    buf_.append("}");
-    if (c.promotion_rule_id) {
-      buf_.append(",\"relationships\":{\"promotion_rule\":{\"data\":{\"type\":\"coupon_codes_promotion_rules\",\"id\":");
-      AppendJsonString(buf_, *c.promotion_rule_id);
-      buf_.append("}}}");
+  explicit JsonApiWriter(OutputSink& sink) : BufferedWriter(sink, Quoting::kJson) {}
+
+  Status WriteBatch(const Coupon& base, std::span<const std::string_view> codes,
+                    std::span<const std::string> emails) override {
+    BuildTemplate(base, !emails.empty());
+    for (size_t i = 0; i < codes.size(); ++i) {
+      AppendRow(codes, emails, i);
+      COUPONGEN_RETURN_IF_ERROR(MaybeFlush());
     }
-    buf_.append("}}\n");
-    return MaybeFlush();
+    return Status::Ok();
   }
   Status Finish() override { return Flush(); }
+
+ private:
+  void BuildTemplate(const Coupon& c, bool email_hole) override {
+    TemplateBuilder b(&row_);
+    b.text().append("{\"data\":{\"type\":\"coupons\",\"attributes\":{");
+    AttributesTemplate(b, c, email_hole, /*with_rule=*/false, /*with_tags=*/false);
+    b.text().append("}");
+    if (c.promotion_rule_id) {
+      b.text().append(",\"relationships\":{\"promotion_rule\":{\"data\":{\"type\":\"coupon_codes_promotion_rules\",\"id\":");
+      AppendJsonString(b.text(), *c.promotion_rule_id);
+      b.text().append("}}}");
+    }
+    b.text().append("}}\n");
+  }
 };
 
 // `imports`: one POST /api/imports body per line, at most chunk_size inputs each.
 class ImportsWriter : public BufferedWriter {
  public:
   ImportsWriter(const WriterOptions& o, OutputSink& sink)
-      : BufferedWriter(sink), campaign_(o.campaign), parent_(o.parent_rule_id), chunk_size_(o.chunk_size ? o.chunk_size : 10000) {}
+      : BufferedWriter(sink, Quoting::kJson),
+        campaign_(o.campaign),
+        parent_(o.parent_rule_id),
+        chunk_size_(o.chunk_size ? o.chunk_size : 10000) {}
 
-  Status Write(const Coupon& c) override {
-    if (in_chunk_ == 0) OpenDocument();
-    else buf_.push_back(',');
-    AppendFlatCouponJson(buf_, c);
-    if (++in_chunk_ == chunk_size_) CloseDocument();
-    return MaybeFlush();
+  Status WriteBatch(const Coupon& base, std::span<const std::string_view> codes,
+                    std::span<const std::string> emails) override {
+    BuildTemplate(base, !emails.empty());
+    for (size_t i = 0; i < codes.size(); ++i) {
+      if (in_chunk_ == 0) OpenDocument();
+      else buf_.push_back(',');
+      AppendRow(codes, emails, i);
+      if (++in_chunk_ == chunk_size_) CloseDocument();
+      COUPONGEN_RETURN_IF_ERROR(MaybeFlush());
+    }
+    return Status::Ok();
   }
   Status Finish() override {
     if (in_chunk_) CloseDocument();
@@ -190,6 +311,10 @@ class ImportsWriter : public BufferedWriter {
   }
 
  private:
+  void BuildTemplate(const Coupon& c, bool email_hole) override {
+    TemplateBuilder b(&row_);
+    FlatCouponTemplate(b, c, email_hole);
+  }
   void OpenDocument() {
     ++documents_;
     buf_.append("{\"data\":{\"type\":\"imports\",\"attributes\":{\"resource_type\":\"coupons\",\"format\":\"json\",");
@@ -219,10 +344,12 @@ class ImportsWriter : public BufferedWriter {
 }  // namespace
 
 void AppendFlatCouponJson(std::string& out, const Coupon& c) {
-  out.push_back('{');
-  bool first = true;
-  AppendAttributes(out, c, &first, /*with_rule=*/true, /*with_tags=*/true);
-  out.push_back('}');
+  RowTemplate row;
+  TemplateBuilder b(&row);
+  FlatCouponTemplate(b, c, /*email_hole=*/false);
+  out.append(row.before_code);
+  AppendJsonString(out, c.code);
+  out.append(row.after_code);
 }
 
 std::unique_ptr<CouponWriter> MakeCouponWriter(const WriterOptions& o, OutputSink& sink) {

@@ -1,11 +1,14 @@
 // Coupon writers: csv, json, jsonapi and imports, exactly as the contract specifies. Each
 // serialises into one reusable buffer and hands it to the sink in large pieces: no allocation per
-// coupon, no flush per line.
+// coupon, no flush per line. A batch of coupons that differ only in their codes (and recipient
+// emails) is written from a template of the text they share, serialised once per batch.
 #pragma once
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "base/status.h"
 #include "coupon/coupon.h"
@@ -31,6 +34,11 @@ class CouponWriter {
   virtual ~CouponWriter() = default;
   /// Writes one coupon. Attributes the coupon does not set are left out (JSON) or empty (CSV).
   virtual Status Write(const Coupon& coupon) = 0;
+  /// Writes one coupon per code: `base` with that code and, when `emails` is not empty, with
+  /// emails[i] as its recipient_email. The same bytes as Write() of each of those coupons.
+  /// REQUIRES: emails is empty or emails.size() == codes.size().
+  virtual Status WriteBatch(const Coupon& base, std::span<const std::string_view> codes,
+                            std::span<const std::string> emails) = 0;
   /// Completes the document (closing brackets, last chunk) and flushes to the sink. The sink is
   /// not closed: its owner decides (an atomic file still has to be committed).
   virtual Status Finish() = 0;

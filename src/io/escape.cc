@@ -1,6 +1,22 @@
 #include "io/escape.h"
 
+#include <array>
+
 namespace coupongen {
+namespace {
+
+// The bytes each escaper has to look at; every other byte is copied as is, in runs.
+constexpr std::array<bool, 256> ByteSet(bool (*member)(unsigned char)) {
+  std::array<bool, 256> set{};
+  for (unsigned c = 0; c < 256; ++c) set[c] = member(static_cast<unsigned char>(c));
+  return set;
+}
+
+// '"', '\\', control characters, DEL, and 0xE2 (the first byte of U+2028 and U+2029).
+constexpr auto kJsonSpecial = ByteSet([](unsigned char c) { return c == '"' || c == '\\' || c < 0x20 || c == 0x7f || c == 0xE2; });
+constexpr auto kCsvSpecial = ByteSet([](unsigned char c) { return c == ',' || c == '"' || c == '\r' || c == '\n'; });
+
+}  // namespace
 
 void AppendJsonString(std::string& out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
@@ -8,6 +24,7 @@ void AppendJsonString(std::string& out, std::string_view s) {
   size_t run = 0;  // start of the pending run of characters that need no escaping
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
+    if (!kJsonSpecial[c]) continue;
     const char* esc = nullptr;
     char buf[7];
     if (c == '"') esc = "\\\"";
@@ -41,7 +58,9 @@ void AppendJsonString(std::string& out, std::string_view s) {
 }
 
 bool CsvNeedsQuotes(std::string_view s) {
-  return s.find_first_of(",\"\r\n") != std::string_view::npos;
+  for (char c : s)
+    if (kCsvSpecial[static_cast<unsigned char>(c)]) return true;
+  return false;
 }
 
 void AppendCsvField(std::string& out, std::string_view s) {
