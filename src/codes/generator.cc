@@ -35,7 +35,16 @@ CodeGenerator::CodeGenerator(const CodeShape& shape, const Alphabet& alphabet, R
 }
 
 uint64_t CodeGenerator::CandidateKey(const uint8_t* symbols, size_t len, uint8_t* folded) const {
-  if (!check_ && !blocklist_) return keyer_.KeyFromSymbols(symbols, len);
+  if (!check_) {
+    // The common case (blocklist on, no check character): walk the blocklist's automaton over the
+    // folded symbols directly, no copy.
+    if (blocklist_) {
+      uint32_t state = 0;
+      for (size_t i = 0; i < len; ++i) state = blocklist_->NextState(state, folded_of_symbol_[symbols[i]]);
+      if (state == blocklist_->match_state()) return 0;
+    }
+    return keyer_.KeyFromSymbols(symbols, len);
+  }
   for (size_t i = 0; i < len; ++i) folded[i] = folded_of_symbol_[symbols[i]];
   size_t m = len;
   if (check_) folded[m++] = check_->Compute({folded, len});
