@@ -94,7 +94,9 @@ class Parser {
     const auto& allowed = KeyTable().at(section);
     std::string prefix = section.empty() ? "" : section + ".";
     for (auto it = map.begin(); it != map.end(); ++it) {
-      const YAML::Node& key = it->first;
+      // A copy, not a reference: yaml-cpp's iterator hands out a temporary pair (ASan:
+      // stack-use-after-scope when `key` was bound to it->first).
+      const YAML::Node key = it->first;
       if (!key.IsScalar()) {
         Error(key, section, "keys must be plain names");
         continue;
