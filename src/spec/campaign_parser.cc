@@ -1,7 +1,9 @@
 #include "spec/campaign_parser.h"
 
 // GCC 12 reports false "dangling pointer" warnings inside yaml-cpp 0.7 headers once inlined.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wdangling-pointer"
+#endif
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -71,7 +73,10 @@ class Parser {
     }
     if (auto n = Take(top, "promotion_rule_id")) {
       if (auto s = String(*n, "promotion_rule_id")) {
-        if (s->empty() || s->find_first_of(" \t,\"'\\/") != std::string::npos)
+        // Commerce Layer ids are letters and digits; anything else (a control character, a line
+        // break) would also break the CSV and JSON it is written into.
+        if (s->empty() || s->size() > 100 ||
+            s->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != std::string::npos)
           Error(*n, "promotion_rule_id", "must be a Commerce Layer resource id (letters and digits)");
         else c_->promotion_rule_id = *s;
       }
