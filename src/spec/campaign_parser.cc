@@ -73,10 +73,10 @@ class Parser {
     }
     if (auto n = Take(top, "promotion_rule_id")) {
       if (auto s = String(*n, "promotion_rule_id")) {
-        // Commerce Layer ids are letters and digits; anything else (a control character, a line
-        // break) would also break the CSV and JSON it is written into.
+        // Commerce Layer ids are letters and digits ('-' and '_' let templates say CHANGE-ME);
+        // anything else (a control character, a line break) would reach the CSV and JSON outputs.
         if (s->empty() || s->size() > 100 ||
-            s->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != std::string::npos)
+            s->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != std::string::npos)
           Error(*n, "promotion_rule_id", "must be a Commerce Layer resource id (letters and digits)");
         else c_->promotion_rule_id = *s;
       }
