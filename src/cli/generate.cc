@@ -107,7 +107,7 @@ Result<uint64_t> LoadTakenCodes(const Plan& plan, const CodeKeyer& keyer, Ledger
         if (taken->Insert(*key)) ++relevant;
       return Status::Ok();
     });
-    if (!s.ok()) return s;
+    if (!s.ok()) return Status::IoError("ledger " + s.message());  // e.g. a damaged page found while reading
     added += relevant;
     diag.Info("coupongen: ledger " + ledger->path() + " holds " + WithThousands(issued) + " issued codes (" +
               WithThousands(relevant) + " of this shape)");

@@ -91,6 +91,10 @@ Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& target
   struct stat st;
   if (stat(target.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) return Status::IoError(target + " is a directory");
+    // A device, FIFO or socket (/dev/full, /dev/stdout): renaming over it would replace the
+    // special file itself (as root, /dev/full would become a regular file). Refuse.
+    if (!S_ISREG(st.st_mode))
+      return Status::IoError(target + " is not a regular file (a device, pipe or socket): to write to a stream, use -o - and redirect stdout");
     if (!overwrite) return Status::IoError(target + " already exists (use --force to replace it)");
   }
   std::string dir = DirName(target);
