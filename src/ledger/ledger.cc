@@ -13,6 +13,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "base/interrupt.h"
+
 namespace coupongen {
 
 namespace ledger_internal {
@@ -412,6 +414,7 @@ Status IssueSession::Record(std::string_view code, std::string_view campaign, st
                             TimeMs issued_at, std::string_view output_path) {
   if (!db_) return Status::IoError(*path_ + ": the ledger session has ended");
   if (code.empty()) return Status::Invalid(*path_ + ": cannot record an empty code");
+  if (PendingInterrupt()) return InterruptedStatus();  // stop writing: the run rolls back
   int64_t batch = 0;
   COUPONGEN_RETURN_IF_ERROR(BatchId(campaign, promotion_rule_id, issued_at, output_path, &batch));
   sqlite3_stmt* s = insert_code_.get();
@@ -471,6 +474,7 @@ Status IssueSession::RecordRange(const LedgerRange& range) {
 
 Status IssueSession::Commit() {
   if (!db_) return Status::IoError(*path_ + ": the ledger session has ended");
+  if (PendingInterrupt()) return InterruptedStatus();  // interrupted after the last Record
   int rc = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
   if (IsBusy(rc)) return Status::IoError(*path_ + " is locked by another run (cannot commit)");
   if (rc != SQLITE_OK) return SqlError(*path_, db_);
