@@ -4,6 +4,7 @@
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wdangling-pointer"
 #endif
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -45,10 +46,12 @@ class Parser {
   void Run(const YAML::Node& root) {
     if (!root || root.IsNull()) {
       AddAt(Mark{1, 1}, "", "the spec is empty (expected a mapping with version, campaign and codes)");
+      c_->readable = false;
       return;
     }
     if (!root.IsMap()) {
       Error(root, "", "the spec must be a mapping of keys (version, campaign, codes, ...)");
+      c_->readable = false;
       return;
     }
     auto top = Section(root, "");
@@ -485,15 +488,28 @@ Campaign ParseCampaign(std::string_view text, const std::string& file, Problems*
     }
     problems->push_back(Problem{Problem::Severity::kError, file + ":" + std::to_string(line) + ":1", "",
                                 "the spec is not valid UTF-8 text", line, 1});
+    c.readable = false;
     return c;
   }
   if (text.find('\0') != std::string_view::npos) {
     problems->push_back(Problem{Problem::Severity::kError, file, "", "the spec contains NUL bytes (not a text file)", 0, 0});
+    c.readable = false;
     return c;
   }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own message for its depth limit is "bad file".
+    Problem p;
+    p.line = e.mark.line + 1;
+    p.column = e.mark.column + 1;
+    p.where = file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
+    p.key = "yaml";
+    p.message = "nested too deeply (brackets or indentation hundreds of levels deep)";
+    problems->push_back(std::move(p));
+    c.readable = false;
+    return c;
   } catch (const YAML::ParserException& e) {
     Problem p;
     p.line = e.mark.line + 1;
@@ -502,9 +518,11 @@ Campaign ParseCampaign(std::string_view text, const std::string& file, Problems*
     p.key = "yaml";
     p.message = e.msg;
     problems->push_back(std::move(p));
+    c.readable = false;
     return c;
   } catch (const YAML::Exception& e) {
     problems->push_back(Problem{Problem::Severity::kError, file, "yaml", e.msg, 0, 0});
+    c.readable = false;
     return c;
   }
   Problems found;
@@ -513,6 +531,7 @@ Campaign ParseCampaign(std::string_view text, const std::string& file, Problems*
   } catch (const YAML::Exception& e) {
     // yaml-cpp throws on some malformed trees (e.g. bad aliases) while walking them.
     found.push_back(Problem{Problem::Severity::kError, file, "yaml", e.msg, 0, 0});
+    c.readable = false;
   }
   SortByPosition(&found);
   problems->insert(problems->end(), found.begin(), found.end());

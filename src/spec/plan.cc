@@ -105,14 +105,16 @@ void PlanRecipientsAndCount(const Campaign& c, const PlanOptions& o, Plan* plan,
       Problem p;
       p.key = "-n";
       p.message = "is " + WithThousands(*o.count) + " but the spec has " + WithThousands(plan->recipients.size()) +
-                  " recipients (one code each)";
+                  (plan->recipients.size() == 1 ? " recipient" : " recipients") + " (one code each)";
       problems->push_back(p);
     }
     plan->count = static_cast<uint64_t>(*o.count);
   } else if (c.codes.count) {
     if (have_recipients && !plan->recipients.empty() && static_cast<uint64_t>(*c.codes.count) != plan->recipients.size())
-      r.Error("codes.count", "is " + WithThousands(*c.codes.count) + " but there are " +
-                                 WithThousands(plan->recipients.size()) + " recipients (leave count out, or make them equal)");
+      r.Error("codes.count", "is " + WithThousands(*c.codes.count) +
+                                 (plan->recipients.size() == 1 ? " but there is 1 recipient"
+                                                               : " but there are " + WithThousands(plan->recipients.size()) + " recipients") +
+                                 " (leave count out, or make them equal)");
     plan->count = static_cast<uint64_t>(*c.codes.count);
   } else if (have_recipients) {
     plan->count = plan->recipients.size();
