@@ -7,28 +7,33 @@
 # (where crashes go, default $FUZZ_WORK/artifacts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build_dir=${1:?usage: fuzz/run.sh BUILD_DIR [SECONDS] [TARGET...]}
+root=$PWD
+build_dir=$(cd "${1:?usage: fuzz/run.sh BUILD_DIR [SECONDS] [TARGET...]}" && pwd)
 seconds=${2:-60}
 shift $(( $# >= 2 ? 2 : 1 ))
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(spec_fuzzer reader_fuzzer text_fuzzer)
 work=${FUZZ_WORK:-$(mktemp -d)}
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
 artifacts=${FUZZ_ARTIFACTS:-$work/artifacts}
 mkdir -p "$artifacts"
+artifacts=$(cd "$artifacts" && pwd)
 status=0
 for t in "${targets[@]}"; do
   mkdir -p "$work/$t"
   dict=()
   case "$t" in
-    spec_fuzzer) dict=(-dict=fuzz/spec.dict) ;;
-    reader_fuzzer) dict=(-dict=fuzz/reader.dict) ;;
+    spec_fuzzer) dict=(-dict="$root/fuzz/spec.dict") ;;
+    reader_fuzzer) dict=(-dict="$root/fuzz/reader.dict") ;;
   esac
   log="$work/$t.log"
   echo "fuzz: $t for ${seconds}s" >&2
   # -rss_limit_mb: the reader may hold a whole JSON document; -timeout: a slow input is a finding.
-  if ! "$build_dir/fuzz/$t" "${dict[@]}" -max_total_time="$seconds" -jobs=1 -workers=1 -timeout=10 \
-       -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -artifact_prefix="$artifacts/$t-" \
-       "$work/$t" "fuzz/corpus/$t" "tests/regressions/$t" >"$log" 2>&1; then
+  # From the scratch directory: with -jobs, libFuzzer writes fuzz-<job>.log into the current one.
+  if ! (cd "$work" && "$build_dir/fuzz/$t" "${dict[@]}" -max_total_time="$seconds" -jobs=1 -workers=1 \
+       -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -artifact_prefix="$artifacts/$t-" \
+       "$work/$t" "$root/fuzz/corpus/$t" "$root/tests/regressions/$t") >"$log" 2>&1; then
     echo "fuzz: $t FOUND A PROBLEM (input in $artifacts):" >&2
     grep -E "ERROR|invariant|SUMMARY|Test unit written" "$log" >&2 || tail -30 "$log" >&2
     status=1
