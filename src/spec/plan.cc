@@ -1,5 +1,7 @@
 #include "spec/plan.h"
 
+#include <algorithm>
+
 #include "base/strings.h"
 #include "spec/recipients.h"
 
@@ -118,8 +120,11 @@ void PlanRecipientsAndCount(const Campaign& c, const PlanOptions& o, Plan* plan,
     plan->count = static_cast<uint64_t>(*c.codes.count);
   } else if (have_recipients) {
     plan->count = plan->recipients.size();
-  } else if (!r.Given("codes.count")) {
-    r.Error("codes.count", "is required when there are no recipients");
+  } else {
+    // Unless its value was already reported (count: ten): an empty `count:` is missing too (the
+    // fuzzer found it made a run of 0 codes).
+    bool reported = std::any_of(problems->begin(), problems->end(), [](const Problem& p) { return p.key == "codes.count"; });
+    if (!reported) r.Error("codes.count", "is required when there are no recipients");
   }
 }
 

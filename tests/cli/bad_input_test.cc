@@ -82,6 +82,7 @@ std::vector<Case> Cases() {
   return {
       // --- specs: types and values ---------------------------------------------------------------
       {"count is a word", Kind::kSpec, kHead + "codes:\n  count: ten\n", 3, "s.yaml:4:10: codes.count: must be a whole number, not 'ten'"},
+      {"count left empty", Kind::kSpec, kHead + "codes:\n  count:\n", 3, "s.yaml:4:3: codes.count: is required when there are no recipients"},
       {"count is negative", Kind::kSpec, kHead + "codes:\n  count: -5\n", 3, "s.yaml:4:10: codes.count: must be at least 1"},
       {"count is zero", Kind::kSpec, kHead + "codes:\n  count: 0\n", 3, "s.yaml:4:10: codes.count: must be at least 1"},
       {"count is huge", Kind::kSpec, kHead + "codes:\n  count: 99999999999999999999999999\n", 3, "s.yaml:4:10: codes.count: must be at most 10,000,000,000"},
