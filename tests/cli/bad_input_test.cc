@@ -4,10 +4,13 @@
 //   recipients  the same, with a spec whose recipients.file is recipients.csv (the case's text)
 //   data        coupongen convert in.dat -f json -o out.json --now 2027-02-01T00:00:00Z
 //   exclusion   generate a valid spec with --exclude in.dat
-// Set COUPONGEN_PRINT_ACTUAL=1 to print every case's actual result (to update the table).
+// Set COUPONGEN_PRINT_ACTUAL=1 to print every case's actual result (to update the table), and
+// COUPONGEN_DUMP_INPUTS=DIR to write the small inputs to DIR/spec_fuzzer/ and DIR/reader_fuzzer/
+// (how the fuzz seed corpora got these cases).
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
@@ -249,6 +252,13 @@ TEST(BadInputTest, EveryCaseGetsItsExactErrorAndNothingIsWritten) {
         args = {"generate", "s.yaml", "-o", "out.csv", "--exclude", "in.dat"};
         inputs = {"in.dat", "s.yaml"};
         break;
+    }
+    if (const char* dump = std::getenv("COUPONGEN_DUMP_INPUTS"); dump && c.input.size() <= 4096) {
+      std::string name = c.name;
+      for (char& ch : name)
+        if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '-';
+      WriteFile(std::string(dump) + (c.kind == Kind::kSpec ? "/spec_fuzzer/bad-" : "/reader_fuzzer/bad-") + name,
+                c.input);
     }
     auto r = RunCoupongen(args, "", dir);
     std::string first;
