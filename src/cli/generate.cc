@@ -9,6 +9,7 @@
 #include <span>
 
 #include "base/exit_codes.h"
+#include "base/interrupt.h"
 #include "base/strings.h"
 #include "cli/command.h"
 #include "cli/keyed_run.h"
@@ -118,7 +119,7 @@ Result<uint64_t> LoadTakenCodes(const Plan& plan, const CodeKeyer& keyer, Ledger
         if (taken->Insert(*key)) ++relevant;
       return Status::Ok();
     });
-    if (!s.ok()) return s;
+    if (!s.ok()) return Status::IoError("ledger " + s.message());  // e.g. a damaged page found while reading
     added += relevant;
     diag.Info("coupongen: ledger " + ledger->path() + " holds " + WithThousands(issued) + " issued codes (" +
               WithThousands(relevant) + " of this shape)");
@@ -256,7 +257,10 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
     return diag.Fail(no_memory);
   }
   // The ledger's write session is held for the whole run: a second run sharing the ledger waits
-  // here, then sees every code this one issued.
+  // here, then sees every code this one issued. While it writes, SIGINT/SIGTERM are deferred: the
+  // session rolls back and the temporary file goes, then the process dies of the signal (`defer`
+  // is destroyed after them).
+  std::optional<DeferInterrupts> defer;
   std::unique_ptr<Ledger> ledger;
   std::optional<IssueSession> session;
   if (plan.ledger_path) {
@@ -285,6 +289,7 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
   // 5. Generate and write, to a temporary file beside the target or to stdout.
   auto out = OpenOutput(plan.output_path, flags->force, ctx);
   if (!out.ok()) return diag.Fail(out.status());
+  if (session) defer.emplace();
   Progress progress(ctx.err, plan.count, !flags->quiet && (flags->progress || ctx.err_is_tty), ctx.err_is_tty);
   std::string example;
   Status s = WriteCodes(plan, generator, *out->sink, session ? &*session : nullptr, flags->plan.now, progress,

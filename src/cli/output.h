@@ -15,8 +15,7 @@ namespace coupongen {
 struct Output {
   std::unique_ptr<AtomicFile> file;  // null: stdout
   std::unique_ptr<OstreamSink> stdout_sink;
-  std::unique_ptr<OutputSink> device;  // an existing device or FIFO (/dev/null), written directly
-  OutputSink* sink = nullptr;        // whichever of the three
+  OutputSink* sink = nullptr;        // whichever of the two
 
   /// Flushes (and for a file, fsyncs) the data. The target is still untouched.
   Status Close() { return sink->Close(); }
@@ -26,8 +25,7 @@ struct Output {
 };
 
 /// Opens `path` ("-" = stdout). Without `force`, an existing file is an error and stays untouched.
-/// An existing character device or FIFO (/dev/null, a named pipe) is written directly: there is no
-/// file to replace atomically.
+/// A device, FIFO or socket is refused (never renamed over): write to stdout and redirect it.
 /// Installs the signal handlers that remove the temporary file on SIGINT/SIGTERM/SIGHUP.
 Result<Output> OpenOutput(const std::string& path, bool force, Context& ctx);
 

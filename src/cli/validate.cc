@@ -54,7 +54,7 @@ int RunValidate(const po::variables_map& vm, Context& ctx) {
   } else {
     diag.ReportAll(spec->problems, spec->campaign.text);
     // A spec that is not a YAML mapping describes nothing: only its problems are shown.
-    SummaryRows rows = spec->campaign.parsed ? PlanSummary(plan) : SummaryRows{};
+    SummaryRows rows = spec->campaign.readable ? PlanSummary(plan) : SummaryRows{};
     rows.push_back({"problems", errors + warnings == 0 ? "none"
                                                         : std::to_string(errors) + (errors == 1 ? " error, " : " errors, ") +
                                                               std::to_string(warnings) + (warnings == 1 ? " warning" : " warnings") +

@@ -6,43 +6,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 
+#include "base/interrupt.h"
+
 namespace coupongen {
 namespace {
-
-// Temporary files to remove if a signal arrives. Fixed storage: the handler may only call
-// async-signal-safe functions (unlink, raise), so no allocation or locks there.
-constexpr int kSlots = 16;
-constexpr size_t kPathMax = 4096;
-char g_paths[kSlots][kPathMax];
-std::atomic<bool> g_used[kSlots];
-
-int Register(const std::string& path) {
-  if (path.size() >= kPathMax) return -1;
-  for (int i = 0; i < kSlots; ++i) {
-    bool expected = false;
-    if (g_used[i].compare_exchange_strong(expected, true)) {
-      // Callers block the cleanup signals around Register, so the handler never sees a half-written path.
-      std::memcpy(g_paths[i], path.c_str(), path.size() + 1);
-      return i;
-    }
-  }
-  return -1;
-}
-
-void Unregister(int slot) {
-  if (slot >= 0) g_used[slot].store(false);
-}
-
-void OnSignal(int sig) {
-  for (int i = 0; i < kSlots; ++i)
-    if (g_used[i].load()) unlink(g_paths[i]);
-  signal(sig, SIG_DFL);
-  raise(sig);
-}
 
 std::string DirName(const std::string& path) {
   size_t slash = path.rfind('/');
@@ -77,20 +47,16 @@ bool PathExists(const std::string& path) {
   return lstat(path.c_str(), &st) == 0;
 }
 
-void InstallCleanupSignalHandlers() {
-  static std::atomic<bool> installed{false};
-  if (installed.exchange(true)) return;
-  struct sigaction sa;
-  std::memset(&sa, 0, sizeof sa);
-  sa.sa_handler = OnSignal;
-  sigemptyset(&sa.sa_mask);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
-}
+void InstallCleanupSignalHandlers() { InstallInterruptHandlers(); }
 
 Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& target, bool overwrite) {
   struct stat st;
   if (stat(target.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) return Status::IoError(target + " is a directory");
+    // A device, FIFO or socket (/dev/full, /dev/stdout): renaming over it would replace the
+    // special file itself (as root, /dev/full would become a regular file). Refuse.
+    if (!S_ISREG(st.st_mode))
+      return Status::IoError(target + " is not a regular file (a device, pipe or socket): to write to a stream, use -o - and redirect stdout");
     if (!overwrite) return Status::IoError(target + " already exists (use --force to replace it)");
   }
   std::string dir = DirName(target);
@@ -105,7 +71,7 @@ Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& target
   pthread_sigmask(SIG_BLOCK, &block, &old);
   int fd = mkostemp(tmpl.data(), O_CLOEXEC);  // mode 0600
   int saved = errno;
-  int slot = fd >= 0 ? Register(tmpl) : -1;
+  int slot = fd >= 0 ? RegisterTempPath(tmpl) : -1;
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   errno = saved;
   if (fd < 0) return Errno("cannot create a file in " + dir);
@@ -123,7 +89,7 @@ void AtomicFile::Discard() {
   if (fd_ >= 0) close(fd_);
   fd_ = -1;
   unlink(temp_.c_str());
-  Unregister(slot_);
+  UnregisterTempPath(slot_);
   slot_ = -1;
 }
 
@@ -182,7 +148,7 @@ Status AtomicFile::Commit() {
     }
   }
   committed_ = true;
-  Unregister(slot_);
+  UnregisterTempPath(slot_);
   slot_ = -1;
   return FsyncDir(DirName(target_));
 }

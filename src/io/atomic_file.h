@@ -17,7 +17,8 @@ namespace coupongen {
 class AtomicFile : public OutputSink {
  public:
   /// Creates the temporary file ".<name>.coupongen-XXXXXX" in the target's directory. Without
-  /// `overwrite`, an existing target is an error now and again at Commit (never replaced).
+  /// `overwrite`, an existing target is an error now and again at Commit (never replaced). A target
+  /// that exists but is not a regular file (a directory, device, FIFO or socket) is always an error.
   static Result<std::unique_ptr<AtomicFile>> Create(const std::string& target, bool overwrite);
   ~AtomicFile() override;
 

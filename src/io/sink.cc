@@ -4,13 +4,16 @@
 #include <cstring>
 #include <unistd.h>
 
+#include "base/interrupt.h"
+
 namespace coupongen {
 
 bool WriteAll(int fd, std::string_view data) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0) {
-      if (errno == EINTR) continue;
+      // A signal deferred while the ledger is written (base/interrupt.h) ends a blocked write.
+      if (errno == EINTR && !PendingInterrupt()) continue;
       return false;
     }
     data.remove_prefix(static_cast<size_t>(n));

@@ -1,6 +1,8 @@
 #include "ledger/ledger.h"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +14,8 @@
 #include <map>
 #include <unordered_map>
 #include <utility>
+
+#include "base/interrupt.h"
 
 namespace coupongen {
 
@@ -63,8 +67,19 @@ constexpr char kEntrySelect[] =
 
 bool IsBusy(int rc) { return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED; }
 
+// SQLite's message, with the system's reason for an I/O failure ("disk I/O error (File too
+// large)" rather than only "disk I/O error").
+std::string ErrorText(sqlite3* db) {
+  std::string msg = sqlite3_errmsg(db);
+  int primary = sqlite3_extended_errcode(db) & 0xff;
+  int sys = sqlite3_system_errno(db);
+  if (sys != 0 && (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN || primary == SQLITE_FULL))
+    msg += std::string(" (") + std::strerror(sys) + ")";
+  return msg;
+}
+
 Status SqlError(const std::string& path, sqlite3* db) {
-  return Status::IoError(path + ": " + sqlite3_errmsg(db));
+  return Status::IoError(path + ": " + ErrorText(db));
 }
 
 Status Exec(sqlite3* db, const std::string& path, const char* sql) {
@@ -100,7 +115,7 @@ std::string_view ColumnText(sqlite3_stmt* stmt, int i) {
 // code; on error *error holds the message (read before the reset).
 int StepOnce(sqlite3* db, sqlite3_stmt* stmt, std::string* error) {
   int rc = sqlite3_step(stmt);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW) *error = sqlite3_errmsg(db);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) *error = ErrorText(db);
   sqlite3_reset(stmt);
   sqlite3_clear_bindings(stmt);
   return rc;
@@ -161,25 +176,22 @@ Status ReadHeader(sqlite3* db, const std::string& path, Header* h) {
   return Status::Ok();
 }
 
-// Creates the schema in a fresh (empty) file. Two runs may race to create it: the write lock
-// serialises them and the loser finds the schema there.
+// Creates the schema in a fresh (empty) file.
 Status CreateSchema(sqlite3* db, const std::string& path) {
   COUPONGEN_RETURN_IF_ERROR(Exec(db, path, "BEGIN IMMEDIATE"));
-  Header h;
-  Status st = ReadHeader(db, path, &h);
-  if (st.ok() && h.empty()) st = Exec(db, path, kSchemaSql);
+  Status st = Exec(db, path, kSchemaSql);
   if (st.ok()) st = Exec(db, path, "COMMIT");
   if (!st.ok() && !sqlite3_get_autocommit(db)) Exec(db, path, "ROLLBACK");
   return st;
 }
 
-Status CheckSchema(sqlite3* db, const std::string& path, bool may_create) {
+Status CheckSchema(sqlite3* db, const std::string& path) {
   Header h;
   COUPONGEN_RETURN_IF_ERROR(ReadHeader(db, path, &h));
-  if (h.empty() && may_create) {
-    COUPONGEN_RETURN_IF_ERROR(CreateSchema(db, path));
-    COUPONGEN_RETURN_IF_ERROR(ReadHeader(db, path, &h));
-  }
+  // A ledger only ever appears complete (CreateLedgerFile), so an empty file is a damaged one
+  // (truncated, or overwritten): never a fresh start, which could issue its codes again.
+  if (h.empty() && h.file_size == 0)
+    return Status::IoError(path + ": the file is empty, not a coupongen ledger (damaged? restore it from a backup)");
   if (h.application_id != kApplicationId) return Status::IoError(path + ": not a coupongen ledger");
   if (h.user_version > kSchemaVersion) {
     return Status::IoError(path + ": ledger schema version " + std::to_string(h.user_version) +
@@ -193,28 +205,72 @@ Status CheckSchema(sqlite3* db, const std::string& path, bool may_create) {
   return Status::Ok();
 }
 
+std::string DirOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+// Creates a new ledger at `path` atomically: the schema is built in a temporary file beside it
+// (mode 0600 whatever the umask: codes are secrets; SQLite gives its journal the same mode), which
+// is then linked into place without replacing anything. So a ledger file never exists without its
+// schema, and two runs racing to create one end up sharing the winner's.
+Status CreateLedgerFile(const std::string& path) {
+  std::string temp = path + ".new-XXXXXX";
+  sigset_t block, old;
+  sigemptyset(&block);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&block, sig);
+  pthread_sigmask(SIG_BLOCK, &block, &old);
+  int fd = ::mkostemp(temp.data(), O_CLOEXEC);
+  int saved = errno;
+  int slot = fd >= 0 ? RegisterTempPath(temp) : -1;  // removed if a signal kills the run
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (fd < 0) return Status::IoError(path + ": cannot create ledger: " + std::strerror(saved));
+  ::fchmod(fd, 0600);
+  ::close(fd);
+  Status st = [&]() -> Status {
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(temp.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+    DbPtr db(raw);
+    if (rc != SQLITE_OK) return Status::IoError(path + ": cannot create ledger: " + (raw ? ErrorText(raw) : sqlite3_errstr(rc)));
+    COUPONGEN_RETURN_IF_ERROR(Exec(db.get(), path, "PRAGMA synchronous = EXTRA"));
+    return CreateSchema(db.get(), path);
+  }();
+  if (st.ok()) {
+    // Publish without replacing: another run may have created the ledger meanwhile.
+    if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) != 0) {
+      if (errno == EINVAL || errno == ENOSYS) {  // no RENAME_NOREPLACE here: link() refuses too
+        if (::link(temp.c_str(), path.c_str()) != 0 && errno != EEXIST)
+          st = Status::IoError(path + ": cannot create ledger: " + std::strerror(errno));
+      } else if (errno != EEXIST) {
+        st = Status::IoError(path + ": cannot create ledger: " + std::strerror(errno));
+      }
+    }
+  }
+  ::unlink(temp.c_str());  // gone already when renamed
+  UnregisterTempPath(slot);
+  if (st.ok()) {
+    int dfd = ::open(DirOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+      ::fsync(dfd);
+      ::close(dfd);
+    }
+  }
+  return st;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // Ledger
 
 Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, const LedgerOptions& options) {
-  if (options.create_if_missing) {
-    // Create the file ourselves so it is 0600 whatever the umask says (codes are secrets); SQLite
-    // then gives its journal the same mode. An empty file is a ledger without a schema yet.
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-      ::fchmod(fd, 0600);
-      ::close(fd);
-    } else if (errno != EEXIST) {
-      return Status::IoError(path + ": cannot create ledger: " + std::strerror(errno));
-    }
-  } else {
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) {
-      if (errno == ENOENT) return Status::IoError(path + ": no such ledger");
-      return Status::IoError(path + ": " + std::strerror(errno));
-    }
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno != ENOENT) return Status::IoError(path + ": " + std::strerror(errno));
+    if (!options.create_if_missing) return Status::IoError(path + ": no such ledger");
+    COUPONGEN_RETURN_IF_ERROR(CreateLedgerFile(path));
   }
 
   sqlite3* raw = nullptr;
@@ -231,7 +287,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, const Ledg
   // already been renamed into place. A run commits once, so the fsyncs cost nothing noticeable.
   // The cache holds a million-code transaction without spilling to the file mid-way.
   COUPONGEN_RETURN_IF_ERROR(Exec(db.get(), path, "PRAGMA synchronous = EXTRA; PRAGMA cache_size = -131072"));
-  COUPONGEN_RETURN_IF_ERROR(CheckSchema(db.get(), path, options.create_if_missing));
+  COUPONGEN_RETURN_IF_ERROR(CheckSchema(db.get(), path));
   return std::unique_ptr<Ledger>(new Ledger(path, std::move(db)));
 }
 
@@ -412,6 +468,7 @@ Status IssueSession::Record(std::string_view code, std::string_view campaign, st
                             TimeMs issued_at, std::string_view output_path) {
   if (!db_) return Status::IoError(*path_ + ": the ledger session has ended");
   if (code.empty()) return Status::Invalid(*path_ + ": cannot record an empty code");
+  if (PendingInterrupt()) return InterruptedStatus();  // stop writing: the run rolls back
   int64_t batch = 0;
   COUPONGEN_RETURN_IF_ERROR(BatchId(campaign, promotion_rule_id, issued_at, output_path, &batch));
   sqlite3_stmt* s = insert_code_.get();
@@ -471,6 +528,7 @@ Status IssueSession::RecordRange(const LedgerRange& range) {
 
 Status IssueSession::Commit() {
   if (!db_) return Status::IoError(*path_ + ": the ledger session has ended");
+  if (PendingInterrupt()) return InterruptedStatus();  // interrupted after the last Record
   int rc = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
   if (IsBusy(rc)) return Status::IoError(*path_ + " is locked by another run (cannot commit)");
   if (rc != SQLITE_OK) return SqlError(*path_, db_);

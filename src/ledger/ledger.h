@@ -122,6 +122,8 @@ class IssueSession {
 
   /// Makes everything recorded durable. On failure the session is still open (and rolls back when
   /// destroyed). REQUIRES: not committed.
+  /// Record and Commit fail with InterruptedStatus() once a deferred signal is pending
+  /// (base/interrupt.h), so an interrupted run rolls back instead of leaving a journal behind.
   Status Commit();
 
  private:

@@ -27,7 +27,9 @@ struct Campaign {
   std::string file;  // the spec's path as the user gave it (for messages)
   std::string dir;   // the spec's directory: relative file paths in the spec resolve against it
   std::string text;  // the spec's text, for showing the offending line under an error
-  bool parsed = false;  // the text was YAML holding a mapping: the fields below mean something
+  /// False when the text is not a YAML mapping at all (not UTF-8, NUL bytes, a YAML syntax error,
+  /// empty, a list...): that problem is the only one worth reporting, so BuildPlan is skipped.
+  bool readable = true;
 
   int version = 0;                               // required; only 1 exists
   std::string name;                              // `campaign`, required

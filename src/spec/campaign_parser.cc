@@ -1,7 +1,10 @@
 #include "spec/campaign_parser.h"
 
 // GCC 12 reports false "dangling pointer" warnings inside yaml-cpp 0.7 headers once inlined.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wdangling-pointer"
+#endif
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -43,13 +46,14 @@ class Parser {
   void Run(const YAML::Node& root) {
     if (!root || root.IsNull()) {
       AddAt(Mark{1, 1}, "", "the spec is empty (expected a mapping with version, campaign and codes)");
+      c_->readable = false;
       return;
     }
     if (!root.IsMap()) {
       Error(root, "", "the spec must be a mapping of keys (version, campaign, codes, ...)");
+      c_->readable = false;
       return;
     }
-    c_->parsed = true;
     auto top = Section(root, "");
     if (auto n = Take(top, "version")) {
       if (auto v = Int(*n, "version", 1, 1000000)) {
@@ -72,7 +76,10 @@ class Parser {
     }
     if (auto n = Take(top, "promotion_rule_id")) {
       if (auto s = String(*n, "promotion_rule_id")) {
-        if (s->empty() || s->find_first_of(" \t,\"'\\/") != std::string::npos)
+        // Commerce Layer ids are letters and digits ('-' and '_' let templates say CHANGE-ME);
+        // anything else (a control character, a line break) would reach the CSV and JSON outputs.
+        if (s->empty() || s->size() > 100 ||
+            s->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != std::string::npos)
           Error(*n, "promotion_rule_id", "must be a Commerce Layer resource id (letters and digits)");
         else c_->promotion_rule_id = *s;
       }
@@ -95,7 +102,9 @@ class Parser {
     const auto& allowed = KeyTable().at(section);
     std::string prefix = section.empty() ? "" : section + ".";
     for (auto it = map.begin(); it != map.end(); ++it) {
-      const YAML::Node key = it->first;  // a copy: it->first lives in a temporary proxy
+      // A copy, not a reference: yaml-cpp's iterator hands out a temporary pair (ASan:
+      // stack-use-after-scope when `key` was bound to it->first).
+      const YAML::Node key = it->first;
       if (!key.IsScalar()) {
         Error(key, section, "keys must be plain names");
         continue;
@@ -493,15 +502,28 @@ Campaign ParseCampaign(std::string_view text, const std::string& file, Problems*
     }
     problems->push_back(Problem{Problem::Severity::kError, file + ":" + std::to_string(line) + ":1", "",
                                 "the spec is not valid UTF-8 text", line, 1});
+    c.readable = false;
     return c;
   }
   if (text.find('\0') != std::string_view::npos) {
     problems->push_back(Problem{Problem::Severity::kError, file, "", "the spec contains NUL bytes (not a text file)", 0, 0});
+    c.readable = false;
     return c;
   }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own message for its depth limit is "bad file".
+    Problem p;
+    p.line = e.mark.line + 1;
+    p.column = e.mark.column + 1;
+    p.where = file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
+    p.key = "yaml";
+    p.message = "nested too deeply (brackets or indentation hundreds of levels deep)";
+    problems->push_back(std::move(p));
+    c.readable = false;
+    return c;
   } catch (const YAML::ParserException& e) {
     Problem p;
     p.line = e.mark.line + 1;
@@ -510,9 +532,11 @@ Campaign ParseCampaign(std::string_view text, const std::string& file, Problems*
     p.key = "yaml";
     p.message = e.msg;
     problems->push_back(std::move(p));
+    c.readable = false;
     return c;
   } catch (const YAML::Exception& e) {
     problems->push_back(Problem{Problem::Severity::kError, file, "yaml", e.msg, 0, 0});
+    c.readable = false;
     return c;
   }
   Problems found;
@@ -521,6 +545,7 @@ Campaign ParseCampaign(std::string_view text, const std::string& file, Problems*
   } catch (const YAML::Exception& e) {
     // yaml-cpp throws on some malformed trees (e.g. bad aliases) while walking them.
     found.push_back(Problem{Problem::Severity::kError, file, "yaml", e.msg, 0, 0});
+    c.readable = false;
   }
   SortByPosition(&found);
   problems->insert(problems->end(), found.begin(), found.end());

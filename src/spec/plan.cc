@@ -1,5 +1,7 @@
 #include "spec/plan.h"
 
+#include <algorithm>
+
 #include "base/strings.h"
 #include "codes/keyed_generator.h"
 #include "spec/plan_code_rules.h"
@@ -142,19 +144,24 @@ void PlanRecipientsAndCount(const Campaign& c, const PlanOptions& o, Plan* plan,
       Problem p;
       p.key = "-n";
       p.message = "is " + WithThousands(*o.count) + " but the spec has " + WithThousands(plan->recipients.size()) +
-                  " recipients (one code each)";
+                  (plan->recipients.size() == 1 ? " recipient" : " recipients") + " (one code each)";
       problems->push_back(p);
     }
     plan->count = static_cast<uint64_t>(*o.count);
   } else if (c.codes.count) {
     if (have_recipients && !plan->recipients.empty() && static_cast<uint64_t>(*c.codes.count) != plan->recipients.size())
-      r.Error("codes.count", "is " + WithThousands(*c.codes.count) + " but there are " +
-                                 WithThousands(plan->recipients.size()) + " recipients (leave count out, or make them equal)");
+      r.Error("codes.count", "is " + WithThousands(*c.codes.count) +
+                                 (plan->recipients.size() == 1 ? " but there is 1 recipient"
+                                                               : " but there are " + WithThousands(plan->recipients.size()) + " recipients") +
+                                 " (leave count out, or make them equal)");
     plan->count = static_cast<uint64_t>(*c.codes.count);
   } else if (have_recipients) {
     plan->count = plan->recipients.size();
-  } else if (!r.Given("codes.count")) {
-    r.Error("codes.count", "is required when there are no recipients");
+  } else {
+    // Unless its value was already reported (count: ten): an empty `count:` is missing too (the
+    // fuzzer found it made a run of 0 codes).
+    bool reported = std::any_of(problems->begin(), problems->end(), [](const Problem& p) { return p.key == "codes.count"; });
+    if (!reported) r.Error("codes.count", "is required when there are no recipients");
   }
 }
 

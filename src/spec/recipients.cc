@@ -56,6 +56,10 @@ std::vector<std::string> LoadRecipientsCsv(const std::string& path, const std::s
     }
     std::string email(Trim(fields[column]));
     std::string why;
+    if (!IsValidUtf8(email)) {  // never echo bytes that are not text
+      problems->push_back(RowProblem(display, row, "not valid UTF-8"));
+      continue;
+    }
     if (!IsValidEmail(email, &why)) {
       problems->push_back(RowProblem(display, row, why + (email.empty() ? "" : ": '" + email + "'")));
       continue;

@@ -77,5 +77,27 @@ TEST(AtomicFileTest, UnwritableDirectoryAndDirectoryTarget) {
   EXPECT_EQ(d.status().message(), dir + " is a directory");
 }
 
+TEST(AtomicFileTest, SpecialFilesAreNeverReplaced) {
+  // Renaming over a FIFO or a device would replace the special file itself (as root, /dev/full
+  // would become a regular file): refused with or without overwrite, and left as it was.
+  std::string dir = MakeTempDir();
+  std::string fifo = dir + "/fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  for (bool overwrite : {false, true}) {
+    auto f = AtomicFile::Create(fifo, overwrite);
+    ASSERT_FALSE(f.ok());
+    EXPECT_EQ(f.status().message(), fifo + " is not a regular file (a device, pipe or socket): to write to a stream, "
+                                           "use -o - and redirect stdout");
+  }
+  auto dev = AtomicFile::Create("/dev/null", true);
+  ASSERT_FALSE(dev.ok());
+  struct stat st;
+  ASSERT_EQ(stat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  ASSERT_EQ(stat("/dev/null", &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode));
+  EXPECT_EQ(ListDir(dir), (std::vector<std::string>{"fifo"}));
+}
+
 }  // namespace
 }  // namespace coupongen

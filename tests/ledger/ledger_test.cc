@@ -568,10 +568,14 @@ TEST_F(LedgerTest, MissingLedgerWithoutCreate) {
   EXPECT_EQ(ledger.status().message(), path_ + ": no such ledger");
   EXPECT_FALSE(std::filesystem::exists(path_));
 
-  WriteFile(path_, "");  // an empty file is not a ledger to query
-  ledger = Ledger::Open(path_, query);
-  ASSERT_FALSE(ledger.ok());
-  EXPECT_EQ(ledger.status().message(), path_ + ": not a coupongen ledger");
+  WriteFile(path_, "");  // an empty file is not a ledger, to query or to issue through
+  for (const LedgerOptions& options : {query, LedgerOptions{}}) {
+    ledger = Ledger::Open(path_, options);
+    ASSERT_FALSE(ledger.ok());
+    EXPECT_EQ(ledger.status().message(),
+              path_ + ": the file is empty, not a coupongen ledger (damaged? restore it from a backup)");
+  }
+  EXPECT_EQ(ReadFile(path_), "");
 
   ledger = Ledger::Open(dir_ + "/no/such/dir/ledger.db");
   ASSERT_FALSE(ledger.ok());

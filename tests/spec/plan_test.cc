@@ -92,7 +92,7 @@ TEST(PlanTest, CrossFieldRules) {
        {"s.yaml:7:27: recipients.emails[1]: not an email address (no '@'): 'bad'",
         "s.yaml:7:32: recipients.emails[2]: duplicate of recipients.emails[0] on line 7 ('A@Example.com', ignoring case)"}},
       {kHead + "codes:\n  count: 2\nrecipients:\n  emails: [a@example.com]\n",
-       {"s.yaml:5:10: codes.count: is 2 but there are 1 recipients (leave count out, or make them equal)"}},
+       {"s.yaml:5:10: codes.count: is 2 but there is 1 recipient (leave count out, or make them equal)"}},
   };
   for (const auto& c : cases) EXPECT_EQ(Build(c.yaml).errors, c.errors) << c.yaml;
 }
