@@ -137,6 +137,7 @@ Status WriteCodes(const Plan& plan, CodeGenerator& gen, OutputSink& sink, Progre
   wo.campaign = plan.campaign;
   wo.parent_rule_id = plan.base.promotion_rule_id;
   wo.chunk_size = plan.chunk_size;
+  wo.plain_codes = gen.plain_codes();
   auto writer = MakeCouponWriter(wo, sink);
   const std::span<const std::string> recipients = plan.recipients;
   CodeBatch batch;

@@ -28,7 +28,9 @@ CodeGenerator::CodeGenerator(const CodeShape& shape, const Alphabet& alphabet, R
       keyer_(shape, alphabet),
       drawer_(source, static_cast<unsigned>(alphabet.size())),
       indexes_(kGroup * shape.random_length()),
-      keys_(kGroup) {}
+      keys_(kGroup),
+      plain_codes_(std::all_of(alphabet.symbols().begin(), alphabet.symbols().end(), IsSafeCodeChar) &&
+                   std::all_of(shape.skeleton().begin(), shape.skeleton().end(), IsSafeCodeChar)) {}
 
 Status CodeGenerator::NextBatch(size_t n, CodeBatch* batch) {
   const uint16_t* slots = shape_.slots().data();

@@ -67,6 +67,11 @@ class CodeGenerator {
   /// Codes drawn and thrown away because they were already taken.
   uint64_t redraws() const { return redraws_; }
 
+  /// True when every character a code can hold (the alphabet and the literal text) is a safe code
+  /// character (IsSafeCodeChar), so no code ever needs CSV quotes or JSON escapes. Always so for
+  /// a validated spec; checked here rather than assumed.
+  bool plain_codes() const { return plain_codes_; }
+
  private:
   const CodeShape& shape_;
   const Alphabet& alphabet_;
@@ -78,6 +83,7 @@ class CodeGenerator {
   CodeBatch single_;                       // for Next
   uint64_t redraws_ = 0;
   uint64_t taken_in_a_row_ = 0;
+  bool plain_codes_;
 };
 
 }  // namespace coupongen
