@@ -1,5 +1,7 @@
 #include "cli/command.h"
 
+#include <algorithm>
+#include <cctype>
 #include <sstream>
 
 #include "base/exit_codes.h"
@@ -10,17 +12,48 @@ namespace coupongen {
 const std::vector<Subcommand>& Subcommands() {
   static const std::vector<Subcommand> table = {
       {"generate", "make a batch of unique codes from a campaign spec and write them",
-       "generate SPEC [-o PATH] [-f FORMAT] [-n COUNT] [--now TIME] [--exclude FILE]... [--ledger DB] [--seed TEXT] [--force] [-q | --progress]",
+       "generate SPEC [-o PATH] [-f FORMAT] [-n COUNT] [--now TIME] [--exclude FILE]... [--ledger DB] [--seed TEXT] [--force] [-q | --progress] [--range START:COUNT] [--shard I/N] [--create-key]",
        GenerateOptions, {"spec"}, RunGenerate},
       {"validate", "check a campaign spec and print its summary, without generating",
        "validate SPEC [--now TIME] [--json]", ValidateOptions, {"spec"}, RunValidate},
+      {"lint", "check existing coupon files row by row",
+       "lint FILE... [--spec SPEC] [--now TIME] [--json]", LintOptions, {"files"}, RunLint},
+      {"check", "check typed codes (arguments or stdin lines) against a campaign: shape and check character",
+       "check CODE... --spec SPEC [--ledger DB] [--json]",
+       CheckCommandOptions, {"codes"}, RunCheck},
+      {"convert", "convert existing coupon files to another format, validating them",
+       "convert FILE... -f FORMAT [-o PATH] [--promotion-rule ID] [--rejects PATH] [--force]", ConvertOptions,
+       {"files"}, RunConvert},
+      {"ledger", "look up and export the codes a ledger has issued",
+       "ledger (find CODE... | stats | export -f FORMAT [-o PATH]) --ledger DB", LedgerCommandOptions, {"action", "codes"},
+       RunLedger},
+      {"init", "write a starting campaign spec from a template", "init [--template NAME] [PATH] | init --list",
+       InitOptions, {"path"}, RunInit},
+      {"keygen", "create a key file for keyed mode (32 random bytes, mode 0600; never overwrites)",
+       "keygen PATH", KeygenOptions, {"path"}, RunKeygen},
   };
   return table;
 }
 
 void PrintCommandHelp(const Subcommand& cmd, std::ostream& out) {
-  out << "Usage: coupongen " << cmd.usage << "\n\n" << cmd.summary << ".\n\n";
-  out << cmd.options() << '\n';
+  std::string summary = cmd.summary;
+  if (!summary.empty()) summary[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(summary[0])));
+  out << "Usage: coupongen " << cmd.usage << "\n\n" << summary << ".\n\n";
+  // Positional arguments are options to the parser but not to the user: the usage line names them.
+  const po::options_description all = cmd.options();
+  po::options_description shown("Options");
+  std::string arguments;
+  for (const auto& opt : all.options()) {
+    if (std::find(cmd.positional.begin(), cmd.positional.end(), opt->long_name()) == cmd.positional.end()) {
+      shown.add(opt);
+      continue;
+    }
+    std::string name = ToUpperAscii(opt->long_name());
+    arguments += "  " + name + std::string(name.size() < 22 ? 22 - name.size() : 1, ' ') + opt->description() + '\n';
+  }
+  shown.add_options()("help,h", "show this help");
+  if (!arguments.empty()) out << "Arguments:\n" << arguments << '\n';
+  out << shown << '\n';
 }
 
 namespace {

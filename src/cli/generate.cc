@@ -3,12 +3,16 @@
 
 #include <algorithm>
 #include <chrono>
+#include <span>
+#include <type_traits>
 #include <memory>
 #include <span>
 
 #include "base/exit_codes.h"
 #include "base/strings.h"
 #include "cli/command.h"
+#include "cli/keyed_run.h"
+#include "cli/output.h"
 #include "cli/progress.h"
 #include "cli/spec_loading.h"
 #include "cli/summary.h"
@@ -16,6 +20,7 @@
 #include "codes/code_set.h"
 #include "codes/generator.h"
 #include "io/atomic_file.h"
+#include "ledger/ledger.h"
 #include "io/coupon_writer.h"
 
 namespace coupongen {
@@ -33,7 +38,11 @@ po::options_description GenerateOptions() {
       ("seed", po::value<std::string>()->value_name("TEXT"), "PREDICTABLE codes from TEXT, for tests and demos only")
       ("force", "replace an existing output file")
       ("quiet,q", "print nothing but errors")
-      ("progress", "show progress on stderr even when it is not a terminal");
+      ("progress", "show progress on stderr even when it is not a terminal")
+      // Keyed mode (cli/ranges.h).
+      ("range", po::value<std::string>()->value_name("START:COUNT"), "keyed mode: issue sequence numbers START..START+COUNT-1")
+      ("shard", po::value<std::string>()->value_name("I/N"), "keyed mode: make the I-th (from 0) of N equal parts of the run")
+      ("create-key", "keyed mode: create codes.key_file if it does not exist");
   return d;
 }
 
@@ -45,6 +54,7 @@ struct GenerateFlags {
   bool quiet = false;
   bool progress = false;
   std::optional<std::string> seed;
+  KeyedFlags keyed;
 };
 
 // Command line -> flags; usage errors are reported here (exit 2).
@@ -62,6 +72,7 @@ std::optional<GenerateFlags> ReadFlags(const po::variables_map& vm, Context& ctx
     }
     f.plan.count = n;
   }
+  if (!ReadKeyedFlags(vm, &f.keyed, &f.plan.count, diag)) return std::nullopt;
   if (vm.count("format")) {
     std::string name = vm["format"].as<std::string>();
     f.plan.format = ParseFormat(name);
@@ -88,7 +99,8 @@ std::optional<GenerateFlags> ReadFlags(const po::variables_map& vm, Context& ctx
 
 // Codes that must never be produced: exclusion files and the ledger. Returns how many keys were
 // added to `taken`.
-Result<uint64_t> LoadTakenCodes(const Plan& plan, const CodeKeyer& keyer, CodeSet* taken, Diagnostics& diag) {
+Result<uint64_t> LoadTakenCodes(const Plan& plan, const CodeKeyer& keyer, Ledger* ledger, CodeSet* taken,
+                                Diagnostics& diag) {
   uint64_t added = 0;
   if (!plan.exclude_paths.empty()) {
     auto counts = AddExcludedCodes(plan.exclude_paths, keyer, taken);
@@ -98,7 +110,19 @@ Result<uint64_t> LoadTakenCodes(const Plan& plan, const CodeKeyer& keyer, CodeSe
               (counts->files == 1 ? " file" : " files") + " (" + WithThousands(counts->relevant) +
               " of this shape)");
   }
-  if (plan.ledger_path) return Status::IoError("the ledger is not supported by this build yet");
+  if (ledger) {
+    uint64_t issued = 0, relevant = 0;
+    Status s = ledger->ForEachCode([&](std::string_view code) {
+      ++issued;
+      if (auto key = keyer.Key(code))
+        if (taken->Insert(*key)) ++relevant;
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    added += relevant;
+    diag.Info("coupongen: ledger " + ledger->path() + " holds " + WithThousands(issued) + " issued codes (" +
+              WithThousands(relevant) + " of this shape)");
+  }
   return added;
 }
 
@@ -107,54 +131,54 @@ unsigned long long PhysicalMemoryBytes() {
   return pages > 0 && size > 0 ? static_cast<unsigned long long>(pages) * static_cast<unsigned long long>(size) : ~0ull;
 }
 
-struct Output {
-  std::unique_ptr<AtomicFile> file;  // null: stdout
-  std::unique_ptr<OstreamSink> stdout_sink;
-  OutputSink* sink = nullptr;
-};
-
-Result<Output> OpenOutput(const Plan& plan, bool force, Context& ctx) {
-  Output out;
-  if (plan.output_path == "-") {
-    out.stdout_sink = std::make_unique<OstreamSink>(ctx.out);
-    out.sink = out.stdout_sink.get();
-    return out;
-  }
-  InstallCleanupSignalHandlers();
-  auto file = AtomicFile::Create(plan.output_path, force);
-  if (!file.ok()) return file.status();
-  out.file = std::move(file).value();
-  out.sink = out.file.get();
-  return out;
-}
-
-// Draws plan.count unique codes and writes them, a batch at a time; recipients get one each, in order.
-Status WriteCodes(const Plan& plan, CodeGenerator& gen, OutputSink& sink, Progress& progress, std::string* example) {
+// Draws plan.count unique codes and writes them; recipients get one each, in order. Each code is
+// recorded in the ledger session, when there is one, as it is made. The random generator works a
+// batch at a time (no allocation, no virtual call per code); the keyed one a code at a time.
+template <typename Generator>
+Status WriteCodes(const Plan& plan, Generator& gen, OutputSink& sink, IssueSession* session, TimeMs now,
+                  Progress& progress, std::string* example) {
   constexpr uint64_t kCodesPerBatch = 4096;  // divides 65,536: Progress, which looks every 65,536 codes, still ticks
+  const std::string rule = plan.base.promotion_rule_id.value_or("");
   WriterOptions wo;
   wo.format = plan.format;
   wo.fields = plan.fields;
   wo.campaign = plan.campaign;
   wo.parent_rule_id = plan.base.promotion_rule_id;
   wo.chunk_size = plan.chunk_size;
-  wo.plain_codes = gen.plain_codes();
+  if constexpr (std::is_same_v<Generator, CodeGenerator>) wo.plain_codes = gen.plain_codes();  // (Write escapes)
   auto writer = MakeCouponWriter(wo, sink);
-  const std::span<const std::string> recipients = plan.recipients;
-  CodeBatch batch;
-  for (uint64_t done = 0; done < plan.count; done += batch.size()) {
-    const size_t n = static_cast<size_t>(std::min(kCodesPerBatch, plan.count - done));
-    COUPONGEN_RETURN_IF_ERROR(gen.NextBatch(n, &batch));
-    const auto emails = recipients.empty() ? recipients : recipients.subspan(done, n);
-    COUPONGEN_RETURN_IF_ERROR(writer->WriteBatch(plan.base, batch.codes(), emails));
-    progress.Update(done + n);
+  if constexpr (std::is_same_v<Generator, CodeGenerator>) {
+    const std::span<const std::string> recipients = plan.recipients;
+    CodeBatch batch;
+    for (uint64_t done = 0; done < plan.count; done += batch.size()) {
+      const size_t n = static_cast<size_t>(std::min(kCodesPerBatch, plan.count - done));
+      COUPONGEN_RETURN_IF_ERROR(gen.NextBatch(n, &batch));
+      if (session)
+        for (std::string_view code : batch.codes())
+          COUPONGEN_RETURN_IF_ERROR(session->Record(code, plan.campaign, rule, now, plan.output_path));
+      const auto emails = recipients.empty() ? recipients : recipients.subspan(done, n);
+      COUPONGEN_RETURN_IF_ERROR(writer->WriteBatch(plan.base, batch.codes(), emails));
+      progress.Update(done + n);
+    }
+    if (!batch.empty()) *example = plan.shape.Masked(batch[batch.size() - 1]);
+  } else {
+    Coupon coupon = plan.base;
+    for (uint64_t i = 0; i < plan.count; ++i) {
+      COUPONGEN_RETURN_IF_ERROR(gen.Next(&coupon.code));
+      if (session) COUPONGEN_RETURN_IF_ERROR(session->Record(coupon.code, plan.campaign, rule, now, plan.output_path));
+      if (!plan.recipients.empty()) coupon.recipient_email = plan.recipients[i];
+      COUPONGEN_RETURN_IF_ERROR(writer->Write(coupon));
+      progress.Update(i + 1);
+    }
+    if (plan.count) *example = plan.shape.Masked(coupon.code);
   }
-  if (!batch.empty()) *example = plan.shape.Masked(batch[batch.size() - 1]);
   return writer->Finish();
 }
 
-void PrintSummary(const Plan& plan, const Output& out, double secs, const std::string& example, Diagnostics& diag) {
+void PrintSummary(const Plan& plan, const Output& out, double secs, const std::string& example, Diagnostics& diag,
+                  const SummaryRows& extra = {}) {
   double rate = secs > 0 ? static_cast<double>(plan.count) / secs : 0;
-  diag.Info("coupongen: " + WithThousands(plan.count) + " codes for " + plan.campaign + " in " + Seconds(secs) + " (" +
+  diag.Info("coupongen: " + WithThousands(plan.count) + (plan.count == 1 ? " code for " : " codes for ") + plan.campaign + " in " + Seconds(secs) + " (" +
             WithThousands(static_cast<unsigned long long>(rate)) + " codes/s)");
   SummaryRows rows;
   rows.push_back({"shape", plan.shape.Display() + (example.empty() ? "" : ", e.g. " + example)});
@@ -164,12 +188,38 @@ void PrintSummary(const Plan& plan, const Output& out, double secs, const std::s
                     return std::string(b);
                   }() + " bits per code), guess odds " + OddsText(plan.keyspace.GuessOdds(plan.count))});
   rows.push_back({"expires at", plan.expires_at ? FormatTimestamp(*plan.expires_at) : "never"});
-  rows.push_back({"output", out.file ? plan.output_path + " (" + FormatName(plan.format) + ", " +
-                                           HumanBytes(out.file->bytes_written()) + ", mode 0600)"
-                                     : std::string("stdout (") + FormatName(plan.format) + ")"});
+  rows.push_back({"output", out.Describe(plan.output_path) + " (" + FormatName(plan.format) + ", " +
+                                HumanBytes(out.sink->bytes_written()) + (out.file ? ", mode 0600)" : ")")});
+  rows.insert(rows.end(), extra.begin(), extra.end());
   std::string text = FormatRows(rows, "  ");
   text.pop_back();
   diag.Info(text);
+}
+
+// Keyed mode, after the spec passed: the codes of a range of sequence numbers under the campaign
+// key (cli/keyed_run.h), written as in random mode. No table of codes: constant memory. With a
+// ledger the range (not each code) is recorded, and committed before the output is renamed.
+int GenerateKeyed(LoadedSpec& spec, const GenerateFlags& flags, Context& ctx, Diagnostics& diag,
+                  std::chrono::steady_clock::time_point start) {
+  int code = 0;
+  auto keyed = PrepareKeyedRun(&spec, flags.keyed, flags.plan.now, ctx, diag, &code);
+  if (!keyed) return code;
+  const Plan& plan = spec.plan;
+
+  auto out = OpenOutput(plan.output_path, flags.force, ctx);
+  if (!out.ok()) return diag.Fail(out.status());
+  Progress progress(ctx.err, plan.count, !flags.quiet && (flags.progress || ctx.err_is_tty), ctx.err_is_tty);
+  std::string example;
+  Status s = WriteCodes(plan, keyed->generator, *out->sink, nullptr, flags.plan.now, progress, &example);
+  progress.Finish(plan.count);
+  if (s.ok()) s = out->sink->Close();
+  if (s.ok() && keyed->session) s = keyed->session->Commit();
+  if (s.ok() && out->file) s = out->file->Commit();
+  if (!s.ok()) return diag.Fail(s);
+
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  PrintSummary(plan, *out, secs, example, diag, KeyedSummaryRows(*keyed, plan));
+  return kExitSuccess;
 }
 
 }  // namespace
@@ -188,8 +238,12 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
   const Plan& plan = spec->plan;
 
   // 2. Refuse an existing output before any work (checked again, atomically, at the rename).
-  if (plan.output_path != "-" && !flags->force && PathExists(plan.output_path))
+  if (!flags->force && WouldReplace(plan.output_path))
     return diag.Fail(Status::IoError(plan.output_path + " already exists (use --force to replace it)"));
+
+  // Keyed mode takes its own path from here: no table of codes (cli/keyed_run.h).
+  if (Status s = CheckModeOptions(plan, flags->keyed, flags->seed.has_value()); !s.ok()) return diag.Fail(s);
+  if (plan.mode == CodeMode::kKeyed) return GenerateKeyed(*spec, *flags, ctx, diag, start);
 
   // 3. The uniqueness table (about 8-16 bytes per code), seeded with the codes already taken
   //    (exclusions and the ledger); then the feasibility rule (exit 4).
@@ -202,8 +256,20 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
   } catch (const std::bad_alloc&) {
     return diag.Fail(no_memory);
   }
+  // The ledger's write session is held for the whole run: a second run sharing the ledger waits
+  // here, then sees every code this one issued.
+  std::unique_ptr<Ledger> ledger;
+  std::optional<IssueSession> session;
+  if (plan.ledger_path) {
+    auto opened = Ledger::Open(*plan.ledger_path);
+    if (!opened.ok()) return diag.Fail(Status::IoError("ledger " + opened.status().message()));
+    ledger = std::move(opened).value();
+    auto begun = ledger->BeginIssue();
+    if (!begun.ok()) return diag.Fail(Status::IoError("ledger " + begun.status().message()));
+    session.emplace(std::move(begun).value());
+  }
   CodeKeyer keyer(plan.shape, plan.alphabet);
-  auto taken = LoadTakenCodes(plan, keyer, seen.get(), diag);
+  auto taken = LoadTakenCodes(plan, keyer, ledger.get(), seen.get(), diag);
   if (!taken.ok()) return diag.Fail(taken.status());
   Status feasible = CheckFeasibility(plan, *taken);
   if (!feasible.ok()) return diag.Fail(feasible);
@@ -215,17 +281,22 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
     seeded = std::make_unique<PredictableSeededRandom>(*flags->seed);
   }
   CodeGenerator generator(plan.shape, plan.alphabet, seeded ? *seeded : ctx.random, *seen);
+  generator.UseRules(plan.rules);  // codes.check: the check character; codes.blocklist: redraw blocked words
 
   // 5. Generate and write, to a temporary file beside the target or to stdout.
-  auto out = OpenOutput(plan, flags->force, ctx);
+  auto out = OpenOutput(plan.output_path, flags->force, ctx);
   if (!out.ok()) return diag.Fail(out.status());
   Progress progress(ctx.err, plan.count, !flags->quiet && (flags->progress || ctx.err_is_tty), ctx.err_is_tty);
   std::string example;
-  Status s = WriteCodes(plan, generator, *out->sink, progress, &example);
+  Status s = WriteCodes(plan, generator, *out->sink, session ? &*session : nullptr, flags->plan.now, progress,
+                        &example);
   progress.Finish(plan.count);
   if (s.ok()) s = out->sink->Close();
 
-  // 6. Make it visible: rename into place (the temporary file is removed on any failure).
+  // 6. Make it durable, then visible: the ledger commits before the output is renamed into place,
+  //    so a code in a delivered file is always in the ledger. On any failure before the commit the
+  //    ledger rolls back and the temporary file is removed.
+  if (s.ok() && session) s = session->Commit();
   if (s.ok() && out->file) s = out->file->Commit();
   if (!s.ok()) return diag.Fail(s);
 

@@ -30,9 +30,21 @@ std::vector<std::string> CommandNames() {
   return names;
 }
 
+// A likely typo of a command, or the one command `name` abbreviates ("gen"); "" when neither.
+std::string CommandHint(const std::string& name) {
+  std::string hint = ClosestMatch(name, CommandNames());
+  if (!hint.empty() || name.size() < 2) return hint;
+  for (const auto& c : CommandNames()) {
+    if (c.compare(0, name.size(), name) != 0) continue;
+    if (!hint.empty()) return "";  // ambiguous
+    hint = c;
+  }
+  return hint;
+}
+
 int UnknownCommand(const std::string& name, Context& ctx) {
   Diagnostics diag(ctx.err, false);
-  std::string hint = ClosestMatch(name, CommandNames());
+  std::string hint = CommandHint(name);
   diag.Error("unknown command '" + name + "'" + (hint.empty() ? "" : ", did you mean '" + hint + "'?") +
              " (run 'coupongen --help' for the list)");
   return kExitUsage;
@@ -73,7 +85,9 @@ int RunCommandLine(const std::vector<std::string>& args, Context& ctx) {
   }
   if (!first.empty() && first[0] == '-') {
     Diagnostics diag(ctx.err, false);
-    diag.Error("unknown option '" + first + "': a command comes first (run 'coupongen --help')");
+    std::string hint = ClosestMatch(first, {"--help", "--version"});
+    diag.Error("unknown option '" + first + "'" + (hint.empty() ? "" : ", did you mean '" + hint + "'?") +
+               " (a command comes first: run 'coupongen --help')");
     return kExitUsage;
   }
   const Subcommand* cmd = FindSubcommand(first);

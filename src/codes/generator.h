@@ -10,6 +10,7 @@
 
 #include "base/status.h"
 #include "codes/alphabet.h"
+#include "codes/code_rules.h"
 #include "codes/code_set.h"
 #include "codes/random_source.h"
 #include "codes/shape.h"
@@ -67,9 +68,16 @@ class CodeGenerator {
   /// Codes drawn and thrown away because they were already taken.
   uint64_t redraws() const { return redraws_; }
 
-  /// True when every character a code can hold (the alphabet and the literal text) is a safe code
-  /// character (IsSafeCodeChar), so no code ever needs CSV quotes or JSON escapes. Always so for
-  /// a validated spec; checked here rather than assumed.
+  /// Typo rules (codes/code_rules.h), before the first Next: codes end in `rules`' check character
+  /// (REQUIRES: then the shape's last slot is the check slot, as in a Plan) and codes that spell a
+  /// blocked word are redrawn. `rules` must outlive the generator.
+  void UseRules(const CodeRules& rules);
+  /// Codes drawn and thrown away because they spelled a blocked word.
+  uint64_t blocked() const { return blocked_; }
+
+  /// True when every character a code can hold (the alphabet, the literal text and any check
+  /// character) is a safe code character (IsSafeCodeChar), so no code ever needs CSV quotes or
+  /// JSON escapes. Always so for a validated spec; checked here rather than assumed.
   bool plain_codes() const { return plain_codes_; }
 
  private:
@@ -83,6 +91,18 @@ class CodeGenerator {
   CodeBatch single_;                       // for Next
   uint64_t redraws_ = 0;
   uint64_t taken_in_a_row_ = 0;
+  // Typo rules (UseRules): null when codes have no check character / no blocklist.
+  const CheckCharacter* check_ = nullptr;
+  const Blocklist* blocklist_ = nullptr;
+  const std::string* check_symbols_ = nullptr;
+  uint64_t blocked_ = 0;
+  std::vector<uint8_t> folded_of_symbol_;  // symbol index -> folded index (typo rules only)
+  std::vector<uint8_t> folded_;            // kGroup candidates' folded indexes and check, back to back
+
+  // The key of a candidate, or 0 when the typo rules reject it (it spells a blocked word). With a
+  // check character, `folded` receives the folded indexes and the check (len + 1 of them).
+  uint64_t CandidateKey(const uint8_t* symbols, size_t len, uint8_t* folded) const;
+
   bool plain_codes_;
 };
 

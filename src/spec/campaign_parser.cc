@@ -25,7 +25,7 @@ const std::map<std::string, std::vector<std::string>>& KeyTable() {
       {"promotion", {"name", "starts_at", "expires_at", "total_usage_limit"}},
       {"codes",
        {"count", "length", "alphabet", "prefix", "suffix", "group", "separator", "pattern", "min_length", "max_length",
-        "exclude"}},
+        "exclude", "check", "blocklist", "mode", "key_file"}},
       {"coupon",
        {"usage_limit", "customer_single_use", "expires_at", "expires_in", "reference", "reference_origin", "metadata",
         "tags"}},
@@ -49,6 +49,7 @@ class Parser {
       Error(root, "", "the spec must be a mapping of keys (version, campaign, codes, ...)");
       return;
     }
+    c_->parsed = true;
     auto top = Section(root, "");
     if (auto n = Take(top, "version")) {
       if (auto v = Int(*n, "version", 1, 1000000)) {
@@ -94,7 +95,7 @@ class Parser {
     const auto& allowed = KeyTable().at(section);
     std::string prefix = section.empty() ? "" : section + ".";
     for (auto it = map.begin(); it != map.end(); ++it) {
-      const YAML::Node& key = it->first;
+      const YAML::Node key = it->first;  // a copy: it->first lives in a temporary proxy
       if (!key.IsScalar()) {
         Error(key, section, "keys must be plain names");
         continue;
@@ -154,6 +155,20 @@ class Parser {
     if (auto v = Take(e, "min_length")) k.min_length = Int(*v, "codes.min_length", 1, 1000).value_or(k.min_length);
     if (auto v = Take(e, "max_length")) k.max_length = Int(*v, "codes.max_length", 1, 1000).value_or(k.max_length);
     if (auto v = Take(e, "exclude")) k.exclude = PathList(*v, "codes.exclude");
+    if (auto v = Take(e, "check")) k.check = Bool(*v, "codes.check");
+    if (auto v = Take(e, "blocklist")) k.blocklist = Path(*v, "codes.blocklist");
+    if (auto v = Take(e, "mode")) k.mode = Mode(*v);
+    if (auto v = Take(e, "key_file")) k.key_file = Path(*v, "codes.key_file");
+  }
+
+  std::optional<CodeMode> Mode(const YAML::Node& v) {
+    auto s = String(v, "codes.mode");
+    if (!s) return std::nullopt;
+    if (*s == "random") return CodeMode::kRandom;
+    if (*s == "keyed") return CodeMode::kKeyed;
+    std::string hint = ClosestMatch(*s, {"random", "keyed"});
+    Error(v, "codes.mode", "unknown mode '" + *s + "' (use random or keyed)" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+    return std::nullopt;
   }
 
   void Coupon(const YAML::Node& n) {

@@ -26,7 +26,9 @@ def check(cond, msg):
 def generate(spec, fmt, count=None):
     with tempfile.TemporaryDirectory() as d:
         out = os.path.join(d, "out")
-        args = [BINARY, "generate", os.path.join(SAMPLES, spec), "--now", NOW, "-f", fmt, "-o", out, "-q"]
+        # A ledger in the temporary directory, never beside the samples.
+        args = [BINARY, "generate", os.path.join(SAMPLES, spec), "--now", NOW, "-f", fmt, "-o", out, "-q",
+                "--ledger", os.path.join(d, "ledger.db")]
         if count:
             args += ["-n", str(count)]
         r = subprocess.run(args, capture_output=True, text=True)

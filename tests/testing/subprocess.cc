@@ -31,7 +31,7 @@ RunResult Run(const std::vector<std::string>& argv, const std::string& stdin_tex
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    execv(args[0], args.data());
+    execvp(args[0], args.data());  // a bare name is looked up in PATH (groff, bash)
     _exit(127);
   }
   close(in[0]);

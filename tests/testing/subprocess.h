@@ -13,7 +13,7 @@ struct RunResult {
   std::string err;      // stderr
 };
 
-/// Runs argv[0] (a path) with `argv`, feeding `stdin_text`, in `cwd` (empty: the current directory).
+/// Runs argv[0] (a path, or a name looked up in PATH) with `argv`, feeding `stdin_text`, in `cwd` (empty: the current directory).
 RunResult Run(const std::vector<std::string>& argv, const std::string& stdin_text = "", const std::string& cwd = "");
 
 /// Runs the built coupongen with `args`.
