@@ -146,6 +146,7 @@ Status WriteCodes(const Plan& plan, Generator& gen, OutputSink& sink, IssueSessi
   wo.campaign = plan.campaign;
   wo.parent_rule_id = plan.base.promotion_rule_id;
   wo.chunk_size = plan.chunk_size;
+  if constexpr (std::is_same_v<Generator, CodeGenerator>) wo.plain_codes = gen.plain_codes();  // (Write escapes)
   auto writer = MakeCouponWriter(wo, sink);
   if constexpr (std::is_same_v<Generator, CodeGenerator>) {
     const std::span<const std::string> recipients = plan.recipients;

@@ -29,7 +29,9 @@ CodeGenerator::CodeGenerator(const CodeShape& shape, const Alphabet& alphabet, R
       drawer_(source, static_cast<unsigned>(alphabet.size())),
       indexes_(kGroup * shape.random_length()),
       keys_(kGroup),
-      folded_(kGroup * shape.random_length()) {
+      folded_(kGroup * shape.random_length()),
+      plain_codes_(std::all_of(alphabet.symbols().begin(), alphabet.symbols().end(), IsSafeCodeChar) &&
+                   std::all_of(shape.skeleton().begin(), shape.skeleton().end(), IsSafeCodeChar)) {
   for (size_t i = 0; i < alphabet.size(); ++i)
     folded_of_symbol_.push_back(static_cast<uint8_t>(alphabet.FoldedIndex(alphabet.symbol(i))));
 }
@@ -92,6 +94,7 @@ void CodeGenerator::UseRules(const CodeRules& rules) {
   check_ = rules.check();
   check_symbols_ = &rules.check_symbols();
   blocklist_ = rules.blocklist().empty() ? nullptr : &rules.blocklist();
+  plain_codes_ = plain_codes_ && std::all_of(check_symbols_->begin(), check_symbols_->end(), IsSafeCodeChar);
 }
 
 Status CodeGenerator::Next(std::string* code) {

@@ -75,6 +75,11 @@ class CodeGenerator {
   /// Codes drawn and thrown away because they spelled a blocked word.
   uint64_t blocked() const { return blocked_; }
 
+  /// True when every character a code can hold (the alphabet, the literal text and any check
+  /// character) is a safe code character (IsSafeCodeChar), so no code ever needs CSV quotes or
+  /// JSON escapes. Always so for a validated spec; checked here rather than assumed.
+  bool plain_codes() const { return plain_codes_; }
+
  private:
   const CodeShape& shape_;
   const Alphabet& alphabet_;
@@ -97,6 +102,8 @@ class CodeGenerator {
   // The key of a candidate, or 0 when the typo rules reject it (it spells a blocked word). With a
   // check character, `folded` receives the folded indexes and the check (len + 1 of them).
   uint64_t CandidateKey(const uint8_t* symbols, size_t len, uint8_t* folded) const;
+
+  bool plain_codes_;
 };
 
 }  // namespace coupongen

@@ -117,24 +117,36 @@ void FlatCouponTemplate(TemplateBuilder& b, const Coupon& c, bool email_hole) {
 class BufferedWriter : public CouponWriter {
  public:
   Status Write(const Coupon& c) final {
+    // A code from anywhere (convert writes what it read): escaped as it needs.
     std::string_view code = c.code;
-    return WriteBatch(c, {&code, 1}, {});
+    return WriteRows(c, {&code, 1}, {}, /*plain_codes=*/false);
+  }
+  Status WriteBatch(const Coupon& base, std::span<const std::string_view> codes,
+                    std::span<const std::string> emails) final {
+    return WriteRows(base, codes, emails, plain_codes_);
   }
 
  protected:
   enum class Quoting { kCsv, kJson };  // how codes and emails are written
 
-  BufferedWriter(OutputSink& sink, Quoting quoting) : sink_(sink), quoting_(quoting) {
+  BufferedWriter(const WriterOptions& o, OutputSink& sink, Quoting quoting)
+      : sink_(sink), quoting_(quoting), plain_codes_(o.plain_codes) {
     buf_.reserve(kFlushBytes + 64 * 1024);
   }
+
+  /// WriteBatch, with the codes copied as they are when `plain_codes` (see WriterOptions).
+  virtual Status WriteRows(const Coupon& base, std::span<const std::string_view> codes,
+                           std::span<const std::string> emails, bool plain_codes) = 0;
 
   /// Serialises what every coupon of the batch shares into row_.
   virtual void BuildTemplate(const Coupon& base, bool email_hole) = 0;
 
   /// The row of coupon i of a batch, from row_.
-  void AppendRow(std::span<const std::string_view> codes, std::span<const std::string> emails, size_t i) {
+  void AppendRow(std::span<const std::string_view> codes, std::span<const std::string> emails, size_t i,
+                 bool plain_codes) {
     buf_.append(row_.before_code);
-    AppendQuoted(codes[i]);
+    if (plain_codes) AppendPlain(codes[i]);
+    else AppendQuoted(codes[i]);
     buf_.append(row_.after_code);
     if (row_.email_hole) {
       AppendQuoted(emails[i]);
@@ -156,14 +168,24 @@ class BufferedWriter : public CouponWriter {
     if (quoting_ == Quoting::kCsv) AppendCsvField(buf_, s);
     else AppendJsonString(buf_, s);
   }
+  void AppendPlain(std::string_view s) {  // what AppendQuoted writes when s needs no escapes
+    if (quoting_ == Quoting::kCsv) {
+      buf_.append(s);
+      return;
+    }
+    buf_.push_back('"');
+    buf_.append(s);
+    buf_.push_back('"');
+  }
 
   OutputSink& sink_;
   Quoting quoting_;
+  bool plain_codes_;
 };
 
 class CsvWriter : public BufferedWriter {
  public:
-  CsvWriter(const WriterOptions& o, OutputSink& sink) : BufferedWriter(sink, Quoting::kCsv), fields_(o.fields) {
+  CsvWriter(const WriterOptions& o, OutputSink& sink) : BufferedWriter(o, sink, Quoting::kCsv), fields_(o.fields) {
     bool first = true;
     for (unsigned f = 0; f < static_cast<unsigned>(Field::kCount); ++f) {
       Field field = static_cast<Field>(f);
@@ -175,11 +197,11 @@ class CsvWriter : public BufferedWriter {
     buf_.push_back('\n');
   }
 
-  Status WriteBatch(const Coupon& base, std::span<const std::string_view> codes,
-                    std::span<const std::string> emails) override {
+  Status WriteRows(const Coupon& base, std::span<const std::string_view> codes, std::span<const std::string> emails,
+                   bool plain_codes) override {
     BuildTemplate(base, !emails.empty());
     for (size_t i = 0; i < codes.size(); ++i) {
-      AppendRow(codes, emails, i);
+      AppendRow(codes, emails, i, plain_codes);
       COUPONGEN_RETURN_IF_ERROR(MaybeFlush());
     }
     return Status::Ok();
@@ -227,14 +249,14 @@ class CsvWriter : public BufferedWriter {
 // `json`: one JSON array, one flat object per line.
 class JsonWriter : public BufferedWriter {
  public:
-  explicit JsonWriter(OutputSink& sink) : BufferedWriter(sink, Quoting::kJson) { buf_.append("["); }
+  JsonWriter(const WriterOptions& o, OutputSink& sink) : BufferedWriter(o, sink, Quoting::kJson) { buf_.append("["); }
 
-  Status WriteBatch(const Coupon& base, std::span<const std::string_view> codes,
-                    std::span<const std::string> emails) override {
+  Status WriteRows(const Coupon& base, std::span<const std::string_view> codes, std::span<const std::string> emails,
+                   bool plain_codes) override {
     BuildTemplate(base, !emails.empty());
     for (size_t i = 0; i < codes.size(); ++i) {
       buf_.append(count_++ ? ",\n" : "\n");
-      AppendRow(codes, emails, i);
+      AppendRow(codes, emails, i, plain_codes);
       COUPONGEN_RETURN_IF_ERROR(MaybeFlush());
     }
     return Status::Ok();
@@ -256,13 +278,13 @@ class JsonWriter : public BufferedWriter {
 // `jsonapi`: one POST /api/coupons body per line.
 class JsonApiWriter : public BufferedWriter {
  public:
-  explicit JsonApiWriter(OutputSink& sink) : BufferedWriter(sink, Quoting::kJson) {}
+  JsonApiWriter(const WriterOptions& o, OutputSink& sink) : BufferedWriter(o, sink, Quoting::kJson) {}
 
-  Status WriteBatch(const Coupon& base, std::span<const std::string_view> codes,
-                    std::span<const std::string> emails) override {
+  Status WriteRows(const Coupon& base, std::span<const std::string_view> codes, std::span<const std::string> emails,
+                   bool plain_codes) override {
     BuildTemplate(base, !emails.empty());
     for (size_t i = 0; i < codes.size(); ++i) {
-      AppendRow(codes, emails, i);
+      AppendRow(codes, emails, i, plain_codes);
       COUPONGEN_RETURN_IF_ERROR(MaybeFlush());
     }
     return Status::Ok();
@@ -288,18 +310,18 @@ class JsonApiWriter : public BufferedWriter {
 class ImportsWriter : public BufferedWriter {
  public:
   ImportsWriter(const WriterOptions& o, OutputSink& sink)
-      : BufferedWriter(sink, Quoting::kJson),
+      : BufferedWriter(o, sink, Quoting::kJson),
         campaign_(o.campaign),
         parent_(o.parent_rule_id),
         chunk_size_(o.chunk_size ? o.chunk_size : 10000) {}
 
-  Status WriteBatch(const Coupon& base, std::span<const std::string_view> codes,
-                    std::span<const std::string> emails) override {
+  Status WriteRows(const Coupon& base, std::span<const std::string_view> codes, std::span<const std::string> emails,
+                   bool plain_codes) override {
     BuildTemplate(base, !emails.empty());
     for (size_t i = 0; i < codes.size(); ++i) {
       if (in_chunk_ == 0) OpenDocument();
       else buf_.push_back(',');
-      AppendRow(codes, emails, i);
+      AppendRow(codes, emails, i, plain_codes);
       if (++in_chunk_ == chunk_size_) CloseDocument();
       COUPONGEN_RETURN_IF_ERROR(MaybeFlush());
     }
@@ -355,8 +377,8 @@ void AppendFlatCouponJson(std::string& out, const Coupon& c) {
 std::unique_ptr<CouponWriter> MakeCouponWriter(const WriterOptions& o, OutputSink& sink) {
   switch (o.format) {
     case OutputFormat::kCsv: return std::make_unique<CsvWriter>(o, sink);
-    case OutputFormat::kJson: return std::make_unique<JsonWriter>(sink);
-    case OutputFormat::kJsonApi: return std::make_unique<JsonApiWriter>(sink);
+    case OutputFormat::kJson: return std::make_unique<JsonWriter>(o, sink);
+    case OutputFormat::kJsonApi: return std::make_unique<JsonApiWriter>(o, sink);
     case OutputFormat::kImports: return std::make_unique<ImportsWriter>(o, sink);
   }
   return nullptr;

@@ -27,6 +27,9 @@ struct WriterOptions {
   std::optional<std::string> parent_rule_id;
   /// imports: inputs per document, 1..10000.
   size_t chunk_size = 10000;
+  /// The codes given to WriteBatch never need CSV quotes or JSON escapes
+  /// (CodeGenerator::plain_codes()): they are copied as they are.
+  bool plain_codes = false;
 };
 
 class CouponWriter {

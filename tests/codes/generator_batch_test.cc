@@ -99,6 +99,18 @@ TEST(GeneratorBatchTest, InsertsOnlyTheCodesItMakes) {
   EXPECT_EQ(one_seen.size(), batch_seen.size());  // nothing inserted beyond the codes made
 }
 
+TEST(GeneratorBatchTest, PlainCodesOnlyFromSafeCharacters) {
+  PredictableSeededRandom src("plain");
+  CodeSet seen(10);
+  Alphabet a = A("unambiguous");
+  CodeShape safe = CodeShape::FromPattern("SPR-####_####");
+  CodeShape comma = CodeShape::FromPattern("SPR,####");  // a spec would refuse it; the generator checks anyway
+  CodeShape space = CodeShape::FromParts("A ", 4, 0, "-", "");
+  EXPECT_TRUE(CodeGenerator(safe, a, src, seen).plain_codes());
+  EXPECT_FALSE(CodeGenerator(comma, a, src, seen).plain_codes());
+  EXPECT_FALSE(CodeGenerator(space, a, src, seen).plain_codes());
+}
+
 TEST(GeneratorBatchTest, PropagatesSourceFailure) {
   Alphabet a = A("unambiguous");
   CodeShape shape = CodeShape::FromParts("", 12, 0, "-", "");

@@ -107,6 +107,27 @@ TEST(CouponWriterPerfEquivalenceTest, BatchesWriteWhatSingleCouponsWrite) {
   }
 }
 
+TEST(CouponWriterPerfEquivalenceTest, PlainCodesAreWrittenAsEscapedOnesWouldBe) {
+  std::vector<std::string> codes;
+  for (int i = 0; i < 50; ++i) codes.push_back("SPR-" + std::to_string(100000 + i * 7919) + "!#$%&()*+-./:;<=>?@[]^_`{|}~");
+  const auto emails = Emails(50);
+  for (OutputFormat format : {OutputFormat::kCsv, OutputFormat::kJson, OutputFormat::kJsonApi, OutputFormat::kImports}) {
+    for (const auto& [name, base] : Bases()) {
+      for (bool with_emails : {false, true}) {
+        const WriterOptions escaping = Options(format, base, with_emails);
+        WriterOptions plain = escaping;
+        plain.plain_codes = true;
+        const auto* e = with_emails ? &emails : nullptr;
+        EXPECT_EQ(InBatches(plain, base, codes, e, 16), InBatches(escaping, base, codes, e, 16))
+            << FormatName(format) << " " << name;
+        // Write() is for codes from anywhere: it escapes even when the batches need not.
+        EXPECT_EQ(OneAtATime(plain, base, {"A,\"B"}, nullptr), OneAtATime(escaping, base, {"A,\"B"}, nullptr))
+            << FormatName(format) << " " << name;
+      }
+    }
+  }
+}
+
 TEST(CouponWriterPerfEquivalenceTest, EmptyBatchesWriteNothing) {
   for (OutputFormat format : {OutputFormat::kCsv, OutputFormat::kJson, OutputFormat::kJsonApi, OutputFormat::kImports}) {
     WriterOptions o = Options(format, Coupon(), false);
