@@ -12,17 +12,12 @@
 namespace coupongen {
 namespace {
 
+using testing::ErrorLines;
+using testing::Lines;
+
 using testing::MakeTempDir;
 using testing::RunCoupongen;
 using testing::WriteFile;
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) out.push_back(line);
-  return out;
-}
 
 // No O, I, L, S, Z, G, B: typed look-alikes of 0, 1, 5, 2, 6, 8 are read as the digits.
 const char* kSpec =

@@ -27,6 +27,9 @@
 namespace coupongen {
 namespace {
 
+using testing::ErrorLines;
+using testing::Lines;
+
 using testing::FileExists;
 using testing::ListDir;
 using testing::MakeTempDir;
@@ -53,21 +56,6 @@ const char kBigSpec[] =
     "  count: 5000000\n"
     "  length: 12\n";
 const char kPrecious[] = "an earlier output: precious\n";
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) out.push_back(line);
-  return out;
-}
-
-std::vector<std::string> ErrorLines(const std::string& err) {
-  std::vector<std::string> out;
-  for (auto& l : Lines(err))
-    if (l.rfind("coupongen: error: ", 0) == 0) out.push_back(l.substr(18));
-  return out;
-}
 
 std::set<std::string> CsvCodes(const std::string& text) {
   std::set<std::string> codes;

@@ -16,6 +16,9 @@
 namespace coupongen {
 namespace {
 
+using testing::ErrorLines;
+using testing::Lines;
+
 using testing::FileExists;
 using testing::ListDir;
 using testing::MakeTempDir;
@@ -25,21 +28,6 @@ using testing::WriteFile;
 
 const std::string kSamples = COUPONGEN_SOURCE_DIR "/samples";
 const std::string kNow = "2027-02-01T00:00:00Z";
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) out.push_back(line);
-  return out;
-}
-
-std::vector<std::string> ErrorLines(const std::string& err) {
-  std::vector<std::string> out;
-  for (auto& l : Lines(err))
-    if (l.rfind("coupongen: error: ", 0) == 0) out.push_back(l.substr(18));
-  return out;
-}
 
 int Mode(const std::string& path) {
   struct stat st;

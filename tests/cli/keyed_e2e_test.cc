@@ -16,6 +16,9 @@
 namespace coupongen {
 namespace {
 
+using testing::ErrorLines;
+using testing::Lines;
+
 using testing::FileExists;
 using testing::ListDir;
 using testing::MakeTempDir;
@@ -24,21 +27,6 @@ using testing::RunCoupongen;
 using testing::WriteFile;
 
 const std::string kKeyHex = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n";
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) out.push_back(line);
-  return out;
-}
-
-std::vector<std::string> ErrorLines(const std::string& err) {
-  std::vector<std::string> out;
-  for (auto& l : Lines(err))
-    if (l.rfind("coupongen: error: ", 0) == 0) out.push_back(l.substr(18));
-  return out;
-}
 
 // The code column of a CSV output (header dropped).
 std::vector<std::string> CsvCodes(const std::string& csv) {

@@ -13,6 +13,9 @@
 namespace coupongen {
 namespace {
 
+using testing::ErrorLines;
+using testing::Lines;
+
 using testing::FileExists;
 using testing::ListDir;
 using testing::MakeTempDir;
@@ -23,21 +26,6 @@ using testing::WriteFile;
 const std::string kSamples = COUPONGEN_SOURCE_DIR "/samples";
 const std::string kExisting = kSamples + "/existing";
 const std::string kBefore = "2027-03-01T00:00:00Z";  // before the sample codes expire
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) out.push_back(line);
-  return out;
-}
-
-std::vector<std::string> ErrorLines(const std::string& err) {
-  std::vector<std::string> out;
-  for (auto& l : Lines(err))
-    if (l.rfind("coupongen: error: ", 0) == 0) out.push_back(l.substr(18));
-  return out;
-}
 
 // The codes of a CSV whose first column is `code`.
 std::set<std::string> CsvCodes(const std::string& text) {

@@ -111,6 +111,21 @@ bool FileExists(const std::string& path) {
   return stat(path.c_str(), &st) == 0;
 }
 
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) out.push_back(line);
+  return out;
+}
+
+std::vector<std::string> ErrorLines(const std::string& err) {
+  std::vector<std::string> out;
+  for (auto& l : Lines(err))
+    if (l.rfind("coupongen: error: ", 0) == 0) out.push_back(l.substr(18));
+  return out;
+}
+
 std::vector<std::string> ListDir(const std::string& dir) {
   std::vector<std::string> names;
   if (DIR* d = opendir(dir.c_str())) {

@@ -26,6 +26,11 @@ std::string MakeTempDir();
 void WriteFile(const std::string& path, const std::string& text);
 std::string ReadFile(const std::string& path);
 bool FileExists(const std::string& path);
+/// The lines of `text`, without their line ends.
+std::vector<std::string> Lines(const std::string& text);
+/// The messages of stderr's "coupongen: error: " lines, without that prefix.
+std::vector<std::string> ErrorLines(const std::string& err);
+
 /// Names in a directory (without . and ..), sorted.
 std::vector<std::string> ListDir(const std::string& dir);
 
