@@ -7,7 +7,7 @@
 #
 # tests/cli/completion_test.cc checks that every command and option of the command table is here.
 
-_coupongen_commands="generate validate lint convert init ledger help"
+_coupongen_commands="generate validate lint check convert init ledger keygen help"
 _coupongen_formats="csv json jsonapi imports"
 # Installed as $datadir/bash-completion/completions/coupongen, beside $datadir/coupongen/templates.
 _coupongen_installed_templates="${BASH_SOURCE[0]%/*}/../../coupongen/templates"
@@ -15,9 +15,10 @@ _coupongen_installed_templates="${BASH_SOURCE[0]%/*}/../../coupongen/templates"
 # The options of command $1, long and short.
 _coupongen_options() {
     case $1 in
-        generate) echo "-o --output -f --format -n --count --now --exclude --ledger --seed --force -q --quiet --progress -h --help" ;;
+        generate) echo "-o --output -f --format -n --count --now --exclude --ledger --seed --force -q --quiet --progress --range --shard --create-key -h --help" ;;
         validate) echo "--now --json -h --help" ;;
         lint) echo "--spec --now --json -h --help" ;;
+        check) echo "--spec --ledger --json -h --help" ;;
         convert) echo "-f --format -o --output --promotion-rule --rejects --now --force -q --quiet -h --help" ;;
         init) echo "--template --list -h --help" ;;
         ledger) echo "--ledger -f --format -o --output --force -q --quiet -h --help" ;;
@@ -92,7 +93,7 @@ _coupongen() {
     case $prev in
         -f | --format) _coupongen_words "$_coupongen_formats" "$cur"; return 0 ;;
         --template) _coupongen_words "$(_coupongen_templates "${COMP_WORDS[0]}")" "$cur"; return 0 ;;
-        -n | --count | --now | --seed | --promotion-rule) return 0 ;;  # free text
+        -n | --count | --now | --seed | --promotion-rule | --range | --shard) return 0 ;;  # free text
         -o | --output | --exclude | --ledger | --spec | --rejects) _coupongen_files "$cur"; return 0 ;;
     esac
 
@@ -112,6 +113,7 @@ _coupongen() {
                 _coupongen_words "find stats export" "$cur"
             fi
             return 0 ;;  # codes to find are not completed: they are secrets, not files
+        check) return 0 ;;  # nor are codes to check
     esac
     _coupongen_files "$cur"
     return 0

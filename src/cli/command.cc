@@ -12,12 +12,15 @@ namespace coupongen {
 const std::vector<Subcommand>& Subcommands() {
   static const std::vector<Subcommand> table = {
       {"generate", "make a batch of unique codes from a campaign spec and write them",
-       "generate SPEC [-o PATH] [-f FORMAT] [-n COUNT] [--now TIME] [--exclude FILE]... [--ledger DB] [--seed TEXT] [--force] [-q | --progress]",
+       "generate SPEC [-o PATH] [-f FORMAT] [-n COUNT] [--now TIME] [--exclude FILE]... [--ledger DB] [--seed TEXT] [--force] [-q | --progress] [--range START:COUNT] [--shard I/N] [--create-key]",
        GenerateOptions, {"spec"}, RunGenerate},
       {"validate", "check a campaign spec and print its summary, without generating",
        "validate SPEC [--now TIME] [--json]", ValidateOptions, {"spec"}, RunValidate},
       {"lint", "check existing coupon files row by row",
        "lint FILE... [--spec SPEC] [--now TIME] [--json]", LintOptions, {"files"}, RunLint},
+      {"check", "check typed codes (arguments or stdin lines) against a campaign: shape and check character",
+       "check CODE... --spec SPEC [--ledger DB] [--json]",
+       CheckCommandOptions, {"codes"}, RunCheck},
       {"convert", "convert existing coupon files to another format, validating them",
        "convert FILE... -f FORMAT [-o PATH] [--promotion-rule ID] [--rejects PATH] [--force]", ConvertOptions,
        {"files"}, RunConvert},
@@ -26,6 +29,8 @@ const std::vector<Subcommand>& Subcommands() {
        RunLedger},
       {"init", "write a starting campaign spec from a template", "init [--template NAME] [PATH] | init --list",
        InitOptions, {"path"}, RunInit},
+      {"keygen", "create a key file for keyed mode (32 random bytes, mode 0600; never overwrites)",
+       "keygen PATH", KeygenOptions, {"path"}, RunKeygen},
   };
   return table;
 }

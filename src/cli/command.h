@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 #include <functional>
+#include <istream>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -23,6 +24,7 @@ struct Context {
   bool err_is_tty = false;    // progress shows by default only on a terminal
   RandomSource& random;       // the CSPRNG
   std::function<TimeMs()> clock = NowMs;
+  std::istream* in = nullptr;  // stdin, for commands that read data from it (null: std::cin)
 };
 
 /// One row of the command table.
@@ -63,5 +65,9 @@ po::options_description LedgerCommandOptions();
 int RunLedger(const po::variables_map& vm, Context& ctx);
 po::options_description InitOptions();
 int RunInit(const po::variables_map& vm, Context& ctx);
+po::options_description CheckCommandOptions();
+int RunCheck(const po::variables_map& vm, Context& ctx);
+po::options_description KeygenOptions();
+int RunKeygen(const po::variables_map& vm, Context& ctx);
 
 }  // namespace coupongen

@@ -104,7 +104,7 @@ int RunConvert(const po::variables_map& vm, Context& ctx) {
       vm.count("rejects") ? std::optional(vm["rejects"].as<std::string>()) : std::nullopt;
   const bool force = vm.count("force") > 0;
   for (const auto* path : {&output_path, rejects_path ? &*rejects_path : nullptr})
-    if (path && *path != "-" && !force && PathExists(*path))
+    if (path && !force && WouldReplace(*path))
       return diag.Fail(Status::IoError(*path + " already exists (use --force to replace it)"));
   if (rejects_path && *rejects_path == "-" && output_path == "-")
     return diag.Fail(Status::Usage("convert: --rejects and -o cannot both be stdout"));
@@ -128,7 +128,7 @@ int RunConvert(const po::variables_map& vm, Context& ctx) {
       if (rule_override) row.coupon.promotion_rule_id = rule_override;
       found.clear();
       checker.Check(row, &found);
-      AddSpecChecks(*options, row, &found);
+      AddSpecChecks(*options, r.name(), row, &found);
       FormatChecks(*format, r, row, &found);
       checked.valid.push_back(found.empty());
       if (!found.empty()) {

@@ -34,11 +34,23 @@ DataCheckOptionsOrExit ReadCheckOptions(const po::variables_map& vm, Context& ct
     o.checks.promotion_starts_at = c.promotion.starts_at;
     o.checks.promotion_expires_at = c.promotion.expires_at;
     o.plan = std::move(spec->plan);
+    if (o.plan->rules.check()) o.check_character.emplace(o.plan->shape, o.plan->alphabet, o.plan->rules);
   }
   result.emplace(std::move(o));
   return result;
 }
 
-void AddSpecChecks(const DataCheckOptions&, const CouponRow&, Problems*) {}
+void AddSpecChecks(const DataCheckOptions& options, std::string_view file, const CouponRow& row, Problems* out) {
+  const std::string& code = row.coupon.code;
+  if (!options.check_character || code.empty()) return;  // an empty code is already "missing"
+  auto problem = options.check_character->Exact(code);
+  if (!problem) return;
+  Problem p;
+  p.where = RowWhere(file, row.number);
+  p.key = "code";
+  p.message = *problem == kCheckMismatch ? *problem
+                                         : "not the campaign's shape " + options.plan->shape.Display() + ": " + *problem;
+  out->push_back(std::move(p));
+}
 
 }  // namespace coupongen

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <optional>
+#include <string_view>
 
 #include "cli/command.h"
+#include "codes/code_rules.h"
 #include "io/coupon_reader.h"
 #include "lint/coupon_checks.h"
 #include "spec/plan.h"
@@ -14,6 +16,7 @@ namespace coupongen {
 struct DataCheckOptions {
   CheckOptions checks;
   std::optional<Plan> plan;  // with --spec
+  std::optional<CodeVerifier> check_character;  // with --spec and codes.check: shape + check character
 };
 
 /// A value or, after the problem was reported, the exit code to return.
@@ -24,8 +27,9 @@ struct DataCheckOptionsOrExit : std::optional<DataCheckOptions> {
 /// Reads --now and --spec (reporting a bad spec with its located errors).
 DataCheckOptionsOrExit ReadCheckOptions(const po::variables_map& vm, Context& ctx);
 
-/// The checks a spec adds beyond CheckOptions (none yet beyond the bounds and window; the check
-/// character of `codes.check` plugs in here).
-void AddSpecChecks(const DataCheckOptions& options, const CouponRow& row, Problems* out);
+/// The checks a spec adds beyond CheckOptions: with `codes.check`, each code must have the
+/// campaign's shape and a matching check character ("FILE:ROW: code: check character does not
+/// match (a typo?)"). `file` is the row's file name, as messages show it.
+void AddSpecChecks(const DataCheckOptions& options, std::string_view file, const CouponRow& row, Problems* out);
 
 }  // namespace coupongen

@@ -8,6 +8,7 @@
 #include "base/interrupt.h"
 #include "base/strings.h"
 #include "cli/command.h"
+#include "cli/keyed_run.h"
 #include "cli/output.h"
 #include "cli/progress.h"
 #include "cli/spec_loading.h"
@@ -34,7 +35,11 @@ po::options_description GenerateOptions() {
       ("seed", po::value<std::string>()->value_name("TEXT"), "PREDICTABLE codes from TEXT, for tests and demos only")
       ("force", "replace an existing output file")
       ("quiet,q", "print nothing but errors")
-      ("progress", "show progress on stderr even when it is not a terminal");
+      ("progress", "show progress on stderr even when it is not a terminal")
+      // Keyed mode (cli/ranges.h).
+      ("range", po::value<std::string>()->value_name("START:COUNT"), "keyed mode: issue sequence numbers START..START+COUNT-1")
+      ("shard", po::value<std::string>()->value_name("I/N"), "keyed mode: make the I-th (from 0) of N equal parts of the run")
+      ("create-key", "keyed mode: create codes.key_file if it does not exist");
   return d;
 }
 
@@ -46,6 +51,7 @@ struct GenerateFlags {
   bool quiet = false;
   bool progress = false;
   std::optional<std::string> seed;
+  KeyedFlags keyed;
 };
 
 // Command line -> flags; usage errors are reported here (exit 2).
@@ -63,6 +69,7 @@ std::optional<GenerateFlags> ReadFlags(const po::variables_map& vm, Context& ctx
     }
     f.plan.count = n;
   }
+  if (!ReadKeyedFlags(vm, &f.keyed, &f.plan.count, diag)) return std::nullopt;
   if (vm.count("format")) {
     std::string name = vm["format"].as<std::string>();
     f.plan.format = ParseFormat(name);
@@ -122,7 +129,7 @@ unsigned long long PhysicalMemoryBytes() {
 }
 
 // Draws plan.count unique codes and writes them; recipients get one each, in order.
-Status WriteCodes(const Plan& plan, CodeGenerator& gen, OutputSink& sink, IssueSession* session, TimeMs now,
+Status WriteCodes(const Plan& plan, auto& gen, OutputSink& sink, IssueSession* session, TimeMs now,
                   Progress& progress, std::string* example) {
   const std::string rule = plan.base.promotion_rule_id.value_or("");
   WriterOptions wo;
@@ -144,9 +151,10 @@ Status WriteCodes(const Plan& plan, CodeGenerator& gen, OutputSink& sink, IssueS
   return writer->Finish();
 }
 
-void PrintSummary(const Plan& plan, const Output& out, double secs, const std::string& example, Diagnostics& diag) {
+void PrintSummary(const Plan& plan, const Output& out, double secs, const std::string& example, Diagnostics& diag,
+                  const SummaryRows& extra = {}) {
   double rate = secs > 0 ? static_cast<double>(plan.count) / secs : 0;
-  diag.Info("coupongen: " + WithThousands(plan.count) + " codes for " + plan.campaign + " in " + Seconds(secs) + " (" +
+  diag.Info("coupongen: " + WithThousands(plan.count) + (plan.count == 1 ? " code for " : " codes for ") + plan.campaign + " in " + Seconds(secs) + " (" +
             WithThousands(static_cast<unsigned long long>(rate)) + " codes/s)");
   SummaryRows rows;
   rows.push_back({"shape", plan.shape.Display() + (example.empty() ? "" : ", e.g. " + example)});
@@ -156,12 +164,40 @@ void PrintSummary(const Plan& plan, const Output& out, double secs, const std::s
                     return std::string(b);
                   }() + " bits per code), guess odds " + OddsText(plan.keyspace.GuessOdds(plan.count))});
   rows.push_back({"expires at", plan.expires_at ? FormatTimestamp(*plan.expires_at) : "never"});
-  rows.push_back({"output", out.file ? plan.output_path + " (" + FormatName(plan.format) + ", " +
-                                           HumanBytes(out.file->bytes_written()) + ", mode 0600)"
-                                     : std::string("stdout (") + FormatName(plan.format) + ")"});
+  rows.push_back({"output", out.Describe(plan.output_path) + " (" + FormatName(plan.format) + ", " +
+                                HumanBytes(out.sink->bytes_written()) + (out.file ? ", mode 0600)" : ")")});
+  rows.insert(rows.end(), extra.begin(), extra.end());
   std::string text = FormatRows(rows, "  ");
   text.pop_back();
   diag.Info(text);
+}
+
+// Keyed mode, after the spec passed: the codes of a range of sequence numbers under the campaign
+// key (cli/keyed_run.h), written as in random mode. No table of codes: constant memory. With a
+// ledger the range (not each code) is recorded, and committed before the output is renamed.
+int GenerateKeyed(LoadedSpec& spec, const GenerateFlags& flags, Context& ctx, Diagnostics& diag,
+                  std::chrono::steady_clock::time_point start) {
+  int code = 0;
+  std::optional<DeferInterrupts> defer;  // as in random mode: destroyed after the session rolls back
+  auto keyed = PrepareKeyedRun(&spec, flags.keyed, flags.plan.now, ctx, diag, &code);
+  if (!keyed) return code;
+  const Plan& plan = spec.plan;
+
+  auto out = OpenOutput(plan.output_path, flags.force, ctx);
+  if (!out.ok()) return diag.Fail(out.status());
+  if (keyed->session) defer.emplace();
+  Progress progress(ctx.err, plan.count, !flags.quiet && (flags.progress || ctx.err_is_tty), ctx.err_is_tty);
+  std::string example;
+  Status s = WriteCodes(plan, keyed->generator, *out->sink, nullptr, flags.plan.now, progress, &example);
+  progress.Finish(plan.count);
+  if (s.ok()) s = out->sink->Close();
+  if (s.ok() && keyed->session) s = keyed->session->Commit();
+  if (s.ok() && out->file) s = out->file->Commit();
+  if (!s.ok()) return diag.Fail(s);
+
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  PrintSummary(plan, *out, secs, example, diag, KeyedSummaryRows(*keyed, plan));
+  return kExitSuccess;
 }
 
 }  // namespace
@@ -180,8 +216,12 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
   const Plan& plan = spec->plan;
 
   // 2. Refuse an existing output before any work (checked again, atomically, at the rename).
-  if (plan.output_path != "-" && !flags->force && PathExists(plan.output_path))
+  if (!flags->force && WouldReplace(plan.output_path))
     return diag.Fail(Status::IoError(plan.output_path + " already exists (use --force to replace it)"));
+
+  // Keyed mode takes its own path from here: no table of codes (cli/keyed_run.h).
+  if (Status s = CheckModeOptions(plan, flags->keyed, flags->seed.has_value()); !s.ok()) return diag.Fail(s);
+  if (plan.mode == CodeMode::kKeyed) return GenerateKeyed(*spec, *flags, ctx, diag, start);
 
   // 3. The uniqueness table (about 8-16 bytes per code), seeded with the codes already taken
   //    (exclusions and the ledger); then the feasibility rule (exit 4).
@@ -222,6 +262,7 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
     seeded = std::make_unique<PredictableSeededRandom>(*flags->seed);
   }
   CodeGenerator generator(plan.shape, plan.alphabet, seeded ? *seeded : ctx.random, *seen);
+  generator.UseRules(plan.rules);  // codes.check: the check character; codes.blocklist: redraw blocked words
 
   // 5. Generate and write, to a temporary file beside the target or to stdout.
   auto out = OpenOutput(plan.output_path, flags->force, ctx);

@@ -47,7 +47,7 @@ int RunLint(const po::variables_map& vm, Context& ctx) {
       ++file_rows;
       found.clear();
       checker.Check(row, &found);
-      AddSpecChecks(*options, row, &found);
+      AddSpecChecks(*options, r.name(), row, &found);
       for (const auto& p : found) {
         if (json) problems.push_back({{"where", p.where}, {"column", p.key}, {"message", p.message}, {"text", p.ToString()}});
         else diag.Report(p);

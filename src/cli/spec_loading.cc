@@ -13,9 +13,9 @@ std::optional<LoadedSpec> LoadSpec(const po::variables_map& vm, const PlanOption
     return std::nullopt;
   }
   s.campaign = std::move(campaign).value();
-  // A spec that is not even a YAML mapping has one problem: the rules of the plan would only add
-  // noise ("codes.count is required" above a syntax error).
-  if (s.campaign.readable) s.plan = BuildPlan(s.campaign, options, &s.problems);
+  // A spec that is not even a YAML mapping has nothing more to check: its rules would only add
+  // false problems ("count is required") to the real one.
+  if (s.campaign.parsed) s.plan = BuildPlan(s.campaign, options, &s.problems);
   SortByPosition(&s.problems);
   return s;
 }

@@ -2,6 +2,7 @@
 #include "base/exit_codes.h"
 #include "base/strings.h"
 #include "cli/command.h"
+#include "cli/keyed_run.h"
 #include "cli/spec_loading.h"
 #include "cli/summary.h"
 
@@ -26,6 +27,13 @@ int RunValidate(const po::variables_map& vm, Context& ctx) {
   if (!spec) return code;
   const Plan& plan = spec->plan;
 
+  // Keyed mode: the key file must be there and private (cli/keyed_run.h).
+  if (plan.mode == CodeMode::kKeyed && plan.key_file && !HasErrors(spec->problems)) {
+    bool created = false;
+    Status failure;
+    LoadCampaignKey(*spec, false, ctx.random, &created, &spec->problems, &failure);
+  }
+
   // The feasibility rule is a problem like the others, with its own exit code.
   bool invalid = HasErrors(spec->problems);
   bool infeasible = false;
@@ -45,7 +53,8 @@ int RunValidate(const po::variables_map& vm, Context& ctx) {
     for (const auto& p : spec->problems) diag.Report(p);
   } else {
     diag.ReportAll(spec->problems, spec->campaign.text);
-    SummaryRows rows = PlanSummary(plan);
+    // A spec that is not a YAML mapping describes nothing: only its problems are shown.
+    SummaryRows rows = spec->campaign.parsed ? PlanSummary(plan) : SummaryRows{};
     rows.push_back({"problems", errors + warnings == 0 ? "none"
                                                         : std::to_string(errors) + (errors == 1 ? " error, " : " errors, ") +
                                                               std::to_string(warnings) + (warnings == 1 ? " warning" : " warnings") +

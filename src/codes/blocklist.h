@@ -82,6 +82,13 @@ class Blocklist {
   /// reading the check as an independent uniform symbol, and `exact` is false.
   BlockedShare CountAllowed(size_t length, const CheckCharacter* check = nullptr) const;
 
+  /// The automaton, for callers that count or index codes by walking it (keyed mode's
+  /// AllowedIndex). States are offsets (state index x radix): the start is 0, the absorbing MATCH
+  /// state is match_state() (the last one; the live states are those below it).
+  /// REQUIRES: !empty(), folded < the alphabet's folded_size().
+  uint32_t NextState(uint32_t state, uint8_t folded) const { return delta_[state + folded]; }
+  uint32_t match_state() const { return match_; }
+
   /// Words that can occur in this alphabet / that cannot and were dropped.
   size_t word_count() const { return words_kept_; }
   size_t pruned_words() const { return words_pruned_; }

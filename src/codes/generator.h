@@ -8,6 +8,7 @@
 
 #include "base/status.h"
 #include "codes/alphabet.h"
+#include "codes/code_rules.h"
 #include "codes/code_set.h"
 #include "codes/random_source.h"
 #include "codes/shape.h"
@@ -28,6 +29,13 @@ class CodeGenerator {
   /// Codes drawn and thrown away because they were already taken.
   uint64_t redraws() const { return redraws_; }
 
+  /// Typo rules (codes/code_rules.h), before the first Next: codes end in `rules`' check character
+  /// (REQUIRES: then the shape's last slot is the check slot, as in a Plan) and codes that spell a
+  /// blocked word are redrawn. `rules` must outlive the generator.
+  void UseRules(const CodeRules& rules);
+  /// Codes drawn and thrown away because they spelled a blocked word.
+  uint64_t blocked() const { return blocked_; }
+
  private:
   const CodeShape& shape_;
   const Alphabet& alphabet_;
@@ -38,6 +46,11 @@ class CodeGenerator {
   std::vector<uint8_t> indexes_;
   std::vector<uint8_t> folded_;
   uint64_t redraws_ = 0;
+  // Typo rules (UseRules): null when codes have no check character / no blocklist.
+  const CheckCharacter* check_ = nullptr;
+  const Blocklist* blocklist_ = nullptr;
+  const std::string* check_symbols_ = nullptr;
+  uint64_t blocked_ = 0;
 };
 
 }  // namespace coupongen

@@ -13,6 +13,10 @@
 
 namespace coupongen {
 
+/// How codes are made: drawn at random and kept unique with a table (the default), or as a keyed
+/// permutation of sequence numbers, unique by construction (codes/keyed_generator.h).
+enum class CodeMode { kRandom, kKeyed };
+
 /// A 1-based position in the spec file (0 when unknown).
 struct Mark {
   int line = 0;
@@ -23,9 +27,7 @@ struct Campaign {
   std::string file;  // the spec's path as the user gave it (for messages)
   std::string dir;   // the spec's directory: relative file paths in the spec resolve against it
   std::string text;  // the spec's text, for showing the offending line under an error
-  /// False when the text is not a YAML mapping at all (not UTF-8, NUL bytes, a YAML syntax error,
-  /// empty, a list...): that problem is the only one worth reporting, so BuildPlan is skipped.
-  bool readable = true;
+  bool parsed = false;  // the text was YAML holding a mapping: the fields below mean something
 
   int version = 0;                               // required; only 1 exists
   std::string name;                              // `campaign`, required
@@ -51,6 +53,10 @@ struct Campaign {
     int64_t min_length = 8;
     int64_t max_length = 40;
     std::vector<std::string> exclude;       // as written (relative to the spec)
+    std::optional<bool> check;              // default false: a check character ends the random part
+    std::optional<std::string> blocklist;   // default: the built-in words; "none"; or a file adding words
+    std::optional<CodeMode> mode;           // `mode: random | keyed`; nullopt: not given (random) or invalid
+    std::optional<std::string> key_file;    // keyed mode's key, as written (relative to the spec)
   } codes;
 
   struct CouponAttributes {

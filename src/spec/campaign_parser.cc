@@ -28,7 +28,7 @@ const std::map<std::string, std::vector<std::string>>& KeyTable() {
       {"promotion", {"name", "starts_at", "expires_at", "total_usage_limit"}},
       {"codes",
        {"count", "length", "alphabet", "prefix", "suffix", "group", "separator", "pattern", "min_length", "max_length",
-        "exclude"}},
+        "exclude", "check", "blocklist", "mode", "key_file"}},
       {"coupon",
        {"usage_limit", "customer_single_use", "expires_at", "expires_in", "reference", "reference_origin", "metadata",
         "tags"}},
@@ -46,14 +46,13 @@ class Parser {
   void Run(const YAML::Node& root) {
     if (!root || root.IsNull()) {
       AddAt(Mark{1, 1}, "", "the spec is empty (expected a mapping with version, campaign and codes)");
-      c_->readable = false;
       return;
     }
     if (!root.IsMap()) {
       Error(root, "", "the spec must be a mapping of keys (version, campaign, codes, ...)");
-      c_->readable = false;
       return;
     }
+    c_->parsed = true;
     auto top = Section(root, "");
     if (auto n = Take(top, "version")) {
       if (auto v = Int(*n, "version", 1, 1000000)) {
@@ -102,9 +101,7 @@ class Parser {
     const auto& allowed = KeyTable().at(section);
     std::string prefix = section.empty() ? "" : section + ".";
     for (auto it = map.begin(); it != map.end(); ++it) {
-      // A copy, not a reference: yaml-cpp's iterator hands out a temporary pair (ASan:
-      // stack-use-after-scope when `key` was bound to it->first).
-      const YAML::Node key = it->first;
+      const YAML::Node key = it->first;  // a copy: it->first lives in a temporary proxy
       if (!key.IsScalar()) {
         Error(key, section, "keys must be plain names");
         continue;
@@ -164,6 +161,20 @@ class Parser {
     if (auto v = Take(e, "min_length")) k.min_length = Int(*v, "codes.min_length", 1, 1000).value_or(k.min_length);
     if (auto v = Take(e, "max_length")) k.max_length = Int(*v, "codes.max_length", 1, 1000).value_or(k.max_length);
     if (auto v = Take(e, "exclude")) k.exclude = PathList(*v, "codes.exclude");
+    if (auto v = Take(e, "check")) k.check = Bool(*v, "codes.check");
+    if (auto v = Take(e, "blocklist")) k.blocklist = Path(*v, "codes.blocklist");
+    if (auto v = Take(e, "mode")) k.mode = Mode(*v);
+    if (auto v = Take(e, "key_file")) k.key_file = Path(*v, "codes.key_file");
+  }
+
+  std::optional<CodeMode> Mode(const YAML::Node& v) {
+    auto s = String(v, "codes.mode");
+    if (!s) return std::nullopt;
+    if (*s == "random") return CodeMode::kRandom;
+    if (*s == "keyed") return CodeMode::kKeyed;
+    std::string hint = ClosestMatch(*s, {"random", "keyed"});
+    Error(v, "codes.mode", "unknown mode '" + *s + "' (use random or keyed)" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+    return std::nullopt;
   }
 
   void Coupon(const YAML::Node& n) {
@@ -488,12 +499,10 @@ Campaign ParseCampaign(std::string_view text, const std::string& file, Problems*
     }
     problems->push_back(Problem{Problem::Severity::kError, file + ":" + std::to_string(line) + ":1", "",
                                 "the spec is not valid UTF-8 text", line, 1});
-    c.readable = false;
     return c;
   }
   if (text.find('\0') != std::string_view::npos) {
     problems->push_back(Problem{Problem::Severity::kError, file, "", "the spec contains NUL bytes (not a text file)", 0, 0});
-    c.readable = false;
     return c;
   }
   YAML::Node root;
@@ -508,7 +517,6 @@ Campaign ParseCampaign(std::string_view text, const std::string& file, Problems*
     p.key = "yaml";
     p.message = "nested too deeply (brackets or indentation hundreds of levels deep)";
     problems->push_back(std::move(p));
-    c.readable = false;
     return c;
   } catch (const YAML::ParserException& e) {
     Problem p;
@@ -518,11 +526,9 @@ Campaign ParseCampaign(std::string_view text, const std::string& file, Problems*
     p.key = "yaml";
     p.message = e.msg;
     problems->push_back(std::move(p));
-    c.readable = false;
     return c;
   } catch (const YAML::Exception& e) {
     problems->push_back(Problem{Problem::Severity::kError, file, "yaml", e.msg, 0, 0});
-    c.readable = false;
     return c;
   }
   Problems found;
@@ -531,7 +537,6 @@ Campaign ParseCampaign(std::string_view text, const std::string& file, Problems*
   } catch (const YAML::Exception& e) {
     // yaml-cpp throws on some malformed trees (e.g. bad aliases) while walking them.
     found.push_back(Problem{Problem::Severity::kError, file, "yaml", e.msg, 0, 0});
-    c.readable = false;
   }
   SortByPosition(&found);
   problems->insert(problems->end(), found.begin(), found.end());

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "base/strings.h"
+#include "codes/keyed_generator.h"
+#include "spec/plan_code_rules.h"
 #include "spec/recipients.h"
 
 namespace coupongen {
@@ -56,14 +58,15 @@ void PlanShape(const Campaign& c, Plan* plan, Reporter& r) {
   if (auto a = Alphabet::Parse(k.alphabet, &why)) plan->alphabet = *a;
   else r.Error("codes.alphabet", why);
 
+  const int check = k.check.value_or(false) ? 1 : 0;  // the check character ends the random part
   if (k.pattern) {
     for (const char* other : {"length", "prefix", "suffix", "group", "separator"})
       if (r.Given(std::string("codes.") + other))
         r.Error("codes.pattern", std::string("replaces length, prefix, suffix, group and separator: remove codes.") + other +
                                      " or the pattern");
-    plan->shape = CodeShape::FromPattern(*k.pattern);
+    plan->shape = CodeShape::FromPattern(check ? PatternWithCheckSlot(*k.pattern) : *k.pattern);
   } else {
-    int length = static_cast<int>(k.length.value_or(12));
+    int length = static_cast<int>(k.length.value_or(12)) + check;
     int group = static_cast<int>(k.group.value_or(0));
     plan->shape = CodeShape::FromParts(k.prefix, length, group, k.separator.value_or("-"), k.suffix);
   }
@@ -74,18 +77,52 @@ void PlanShape(const Campaign& c, Plan* plan, Reporter& r) {
   size_t total = plan->shape.length();
   std::string key = k.pattern ? "codes.pattern" : "codes.length";
   auto describe = [&] {
-    if (k.pattern) return "'" + *k.pattern + "' is " + std::to_string(total) + " characters";
-    size_t random = plan->shape.random_length();
-    size_t seps = total - random - k.prefix.size() - k.suffix.size();
+    if (k.pattern)
+      return "'" + *k.pattern + "'" + (check ? " with its check character" : "") + " is " + std::to_string(total) +
+             " characters";
+    size_t random = plan->shape.random_length() - check;
+    size_t seps = total - random - check - k.prefix.size() - k.suffix.size();
     return "the whole code is " + std::to_string(total) + " characters (prefix " + std::to_string(k.prefix.size()) +
-           " + random " + std::to_string(random) + " + separators " + std::to_string(seps) + " + suffix " +
-           std::to_string(k.suffix.size()) + ")";
+           " + random " + std::to_string(random) + (check ? " + check 1" : "") + " + separators " +
+           std::to_string(seps) + " + suffix " + std::to_string(k.suffix.size()) + ")";
   };
   if (static_cast<int64_t>(total) < k.min_length)
     r.Error(key, describe() + ", below min_length " + std::to_string(k.min_length));
   if (static_cast<int64_t>(total) > k.max_length)
     r.Error(key, describe() + ", above max_length " + std::to_string(k.max_length));
   plan->keyspace = ComputeKeyspace(plan->shape, plan->alphabet);
+}
+
+// Keyed mode: a key file, an alphabet without both cases of a letter, a keyspace FF1 can permute,
+// and a blocklist keyed mode can index (codes/allowed_index.h). REQUIRES: PlanCodeRules done.
+void PlanKeyed(const Campaign& c, Plan* plan, Reporter& r) {
+  const auto& k = c.codes;
+  plan->mode = k.mode.value_or(CodeMode::kRandom);
+  if (plan->mode != CodeMode::kKeyed) {
+    if (k.key_file && (k.mode || !r.Given("codes.mode")))
+      r.Error("codes.key_file", "is used only in keyed mode (add 'mode: keyed' under codes, or remove key_file)");
+    return;
+  }
+  if (k.key_file) plan->key_file = Resolve(c.dir, *k.key_file);
+  else if (!r.Given("codes.key_file"))
+    r.Error("codes.key_file", "is required in keyed mode (make a key with: coupongen keygen FILE)", "codes.mode");
+  if (plan->alphabet.size() < 2) return;  // the alphabet's own error was reported
+  Status alphabet = CheckKeyedAlphabet(plan->alphabet);
+  if (!alphabet.ok()) r.Error("codes.alphabet", alphabet.message());
+  const size_t length = plan->shape.random_length() - plan->rules.check_length();
+  Status keyspace = CheckKeyedKeyspace(plan->alphabet.size(), length);
+  if (!keyspace.ok()) r.Error(k.pattern ? "codes.pattern" : "codes.length", keyspace.message());
+  const Blocklist& blocklist = plan->rules.blocklist();
+  if (!blocklist.empty()) {
+    long double entries = static_cast<long double>(length + 1) * (blocklist.state_count() - 1) *
+                          (plan->rules.check() ? plan->rules.check()->radix() : 1);
+    if (entries > AllowedIndex::kMaxEntries)
+      r.Error("codes.blocklist", "is too large for keyed mode with this shape (its index would take " +
+                                     HumanBytes(static_cast<unsigned long long>(entries) * 8) +
+                                     "): use fewer words, shorter codes, or 'blocklist: none'");
+    else if (plan->rules.share().removed_fraction() > 0.5L)
+      r.Error("codes.blocklist", "removes more than half the codes of this shape: keyed mode needs most of them");
+  }
 }
 
 void PlanRecipientsAndCount(const Campaign& c, const PlanOptions& o, Plan* plan, Problems* problems, Reporter& r) {
@@ -201,6 +238,8 @@ Plan BuildPlan(const Campaign& c, const PlanOptions& o, Problems* problems) {
   plan.campaign = c.name;
   plan.promotion_name = c.promotion.name;
   PlanShape(c, &plan, r);
+  PlanCodeRules(c, &plan, problems);  // codes.check, codes.blocklist: plan.rules and plan.keyspace
+  PlanKeyed(c, &plan, r);
   PlanRecipientsAndCount(c, o, &plan, problems, r);
   PlanExpiry(c, o, &plan, r);
   PlanOutput(c, o, &plan, r);
@@ -231,8 +270,8 @@ Plan BuildPlan(const Campaign& c, const PlanOptions& o, Problems* problems) {
 Status CheckFeasibility(const Plan& plan, uint64_t taken) {
   long double need = static_cast<long double>(plan.count) + static_cast<long double>(taken);
   if (need * 2 > plan.keyspace.size) {
-    std::string msg = "cannot make " + WithThousands(plan.count) + " unique codes: shape " + plan.shape.Display() +
-                      " has " + plan.keyspace.SizeText() + " possible codes (ignoring case)";
+    std::string msg = "cannot make " + WithThousands(plan.count) + " unique codes: shape " + ShapeText(plan) +
+                      " has " + KeyspaceText(plan);
     if (taken) msg += ", " + WithThousands(taken) + " already taken by exclusions and the ledger";
     msg += ", and at most half the keyspace may be used: make codes longer or the alphabet larger";
     return Status::Infeasible(msg);

@@ -11,6 +11,7 @@
 #include "base/status.h"
 #include "base/timestamp.h"
 #include "codes/alphabet.h"
+#include "codes/code_rules.h"
 #include "codes/keyspace.h"
 #include "codes/shape.h"
 #include "coupon/coupon.h"
@@ -33,8 +34,9 @@ struct Plan {
   std::string campaign;
   std::optional<std::string> promotion_name;
   Alphabet alphabet;
-  CodeShape shape;
-  Keyspace keyspace;
+  CodeShape shape;                        // with codes.check, its last slot is the check character
+  CodeRules rules;                        // codes.check and codes.blocklist (spec/plan_code_rules.h)
+  Keyspace keyspace;                      // allowed codes: random characters only, blocked words removed
   uint64_t count = 0;
   Coupon base;                            // the attributes every coupon gets (code left empty)
   std::vector<std::string> recipients;    // one code each, in order (empty: none)
@@ -46,6 +48,8 @@ struct Plan {
   std::optional<std::string> ledger_path;
   std::optional<TimeMs> expires_at;       // resolved expiry
   std::string expiry_source;              // "absolute" or "expires_in 7d from <now>"
+  CodeMode mode = CodeMode::kRandom;      // codes.mode
+  std::optional<std::string> key_file;    // keyed mode: the key file, resolved against the spec's directory
 };
 
 /// Resolves and checks `campaign`. Every problem (errors and warnings) is appended to *problems;

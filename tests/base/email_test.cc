@@ -44,6 +44,8 @@ TEST(StringsTest, Helpers) {
   EXPECT_EQ(HumanBytes(1536), "1.5 KiB");
   EXPECT_EQ(ClosestMatch("genrate", {"generate", "validate"}), "generate");
   EXPECT_EQ(ClosestMatch("zzz", {"generate", "validate"}), "");
+  EXPECT_EQ(ClosestMatch("cvs", {"csv", "json", "jsonapi", "imports"}), "csv");  // a transposition is one typo
+  EXPECT_EQ(EditDistance("cvs", "csv"), 1u);
   EXPECT_TRUE(IsValidUtf8("caf\xc3\xa9"));
   EXPECT_FALSE(IsValidUtf8("caf\xc3"));
   EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));        // overlong

@@ -176,7 +176,7 @@ std::vector<Case> Cases() {
       {"a list, not a mapping", Kind::kSpec, "- version: 1\n", 3, "s.yaml:1:1: the spec must be a mapping of keys (version, campaign, codes, ...)"},
       {"empty spec", Kind::kSpec, "", 3, "s.yaml:1:1: the spec is empty (expected a mapping with version, campaign and codes)"},
       {"larger than 16 MiB", Kind::kSpec, kValid + "# " + std::string(17 << 20, 'x') + "\n", 3, "s.yaml: the spec is larger than 16 MiB"},
-      {"infeasible count", Kind::kSpec, kHead + "codes:\n  count: 600\n  alphabet: digits\n  length: 3\n  min_length: 3\n", 4, "cannot make 600 unique codes: shape ### has 1,000 possible codes (ignoring case), and at most half the keyspace may be used: make codes longer or the alphabet larger"},
+      {"infeasible count", Kind::kSpec, kHead + "codes:\n  count: 600\n  alphabet: digits\n  length: 3\n  min_length: 3\n", 4, "cannot make 600 unique codes: shape ### has 1,000 possible codes (ignoring case), 998 of them without a blocked word, and at most half the keyspace may be used: make codes longer or the alphabet larger"},
       // --- recipient files ------------------------------------------------------------------------------
       {"recipients: no email column", Kind::kRecipients, "name\nAnn\n", 3, "recipients.csv:1: no 'email' column in the header (columns: name)"},
       {"recipients: email without domain", Kind::kRecipients, "email\nann@example.com\nbob@\n", 3, "recipients.csv:3: email: not an email address (no domain after '@'): 'bob@'"},

@@ -1,0 +1,292 @@
+#include "cli/keyed_run.h"
+
+#include <algorithm>
+
+#include "base/exit_codes.h"
+#include "base/strings.h"
+#include "io/atomic_file.h"
+#include "io/coupon_reader.h"
+
+namespace coupongen {
+namespace {
+
+Problem KeyFileProblem(const Campaign& c, const std::string& message) {
+  Mark m = c.MarkOf("codes.key_file");
+  Problem p;
+  p.where = m.line ? c.file + ":" + std::to_string(m.line) + ":" + std::to_string(m.column) : c.file;
+  p.key = "codes.key_file";
+  p.message = message;
+  p.line = m.line;
+  p.column = m.column;
+  return p;
+}
+
+std::string ShardText(Shard s) { return std::to_string(s.index) + "/" + std::to_string(s.count); }
+
+// What the ledger holds for one campaign and key.
+struct IssuedRanges {
+  std::vector<SequenceRange> ranges;
+  uint64_t next = 0;             // one past the highest number issued: where the next run starts
+  std::string other_key_id;      // a key the campaign's ranges were issued under, if not this one
+};
+
+Result<IssuedRanges> FindIssuedRanges(Ledger& ledger, const std::string& campaign, const std::string& key_id) {
+  IssuedRanges out;
+  Status s = ledger.ForEachRange([&](const LedgerRange& r) {
+    if (r.campaign == campaign && r.key_id == key_id) {
+      out.ranges.push_back({r.start, r.count});
+      out.next = std::max(out.next, r.start + r.count);  // the ledger keeps start + count <= 2^63 - 1
+    } else if (r.campaign == campaign) {
+      out.other_key_id = r.key_id;
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return Status::IoError("ledger " + s.message());
+  return out;
+}
+
+// How many issued numbers lie outside `run` (those inside are part of this run's count).
+uint64_t IssuedOutside(const IssuedRanges& issued, SequenceRange run) {
+  const unsigned __int128 run_end = static_cast<unsigned __int128>(run.start) + run.count;
+  uint64_t outside = 0;
+  for (const auto& r : issued.ranges) {
+    const unsigned __int128 end = static_cast<unsigned __int128>(r.start) + r.count;
+    const unsigned __int128 lo = std::max<unsigned __int128>(r.start, run.start), hi = std::min(end, run_end);
+    outside += r.count - static_cast<uint64_t>(hi > lo ? hi - lo : 0);
+  }
+  return outside;
+}
+
+struct TakenSequences {
+  uint64_t relevant = 0;         // taken codes of this shape: the sequence number of some code
+  std::vector<uint64_t> in_part; // the numbers of those inside the generator's range, sorted
+};
+
+// Every code of the exclusion files and of the ledger's code table, decoded to its sequence
+// number. Memory grows with the taken codes that fall in the range (few), not with the count.
+Result<TakenSequences> FindTakenSequences(const Plan& plan, Ledger* ledger, KeyedGenerator& gen, Diagnostics& diag) {
+  TakenSequences t;
+  const SequenceRange range = gen.range();
+  auto take = [&](std::string_view code) {
+    auto n = gen.SequenceOf(code);
+    if (!n) return false;
+    ++t.relevant;
+    if (*n >= range.start && *n - range.start < range.count) t.in_part.push_back(*n);
+    return true;
+  };
+  if (!plan.exclude_paths.empty()) {
+    uint64_t files = 0, codes = 0, relevant = 0;
+    CouponRow row;
+    for (const auto& path : plan.exclude_paths) {
+      auto reader = CouponReader::Open(path);
+      if (!reader.ok()) {
+        const Status& s = reader.status();
+        return s.code() == Status::Code::kIoError ? Status::IoError("exclusion file " + s.message())
+                                                  : Status::Invalid("exclusion file " + s.message());
+      }
+      ++files;
+      while ((*reader)->Next(&row)) {
+        if (row.coupon.code.empty()) continue;
+        ++codes;
+        relevant += take(row.coupon.code) ? 1 : 0;
+      }
+      if (!(*reader)->status().ok()) return Status::Invalid("exclusion file " + (*reader)->status().message());
+    }
+    diag.Info("coupongen: excluding " + WithThousands(codes) + " codes from " + WithThousands(files) +
+              (files == 1 ? " file" : " files") + " (" + WithThousands(relevant) + " of this shape)");
+  }
+  if (ledger) {
+    uint64_t issued = 0, relevant = 0;
+    Status s = ledger->ForEachCode([&](std::string_view code) {
+      ++issued;
+      relevant += take(code) ? 1 : 0;
+      return Status::Ok();
+    });
+    if (!s.ok()) return Status::IoError("ledger " + s.message());
+    diag.Info("coupongen: ledger " + ledger->path() + " holds " + WithThousands(issued) + " issued codes (" +
+              WithThousands(relevant) + " of this shape)");
+  }
+  std::sort(t.in_part.begin(), t.in_part.end());
+  t.in_part.erase(std::unique(t.in_part.begin(), t.in_part.end()), t.in_part.end());
+  return t;
+}
+
+}  // namespace
+
+Status CheckModeOptions(const Plan& plan, const KeyedFlags& flags, bool seed) {
+  if (plan.mode == CodeMode::kKeyed) {
+    if (seed)
+      return Status::Usage("generate: --seed cannot be used in keyed mode: the key decides every code (the same key "
+                           "and range always give the same codes)");
+    return Status::Ok();
+  }
+  const char* option = flags.range ? "--range" : flags.shard ? "--shard" : flags.create_key ? "--create-key" : nullptr;
+  if (option)
+    return Status::Usage(std::string("generate: ") + option +
+                         " needs keyed mode ('mode: keyed' under codes in the spec): random codes cannot be split "
+                         "or reproduced without a key");
+  return Status::Ok();
+}
+
+std::optional<SecretKey> LoadCampaignKey(const LoadedSpec& spec, bool create, RandomSource& random, bool* created,
+                                         Problems* problems, Status* failure) {
+  const std::string& path = *spec.plan.key_file;
+  *created = false;
+  auto key = create ? LoadOrCreateKeyFile(path, random, created) : LoadKeyFile(path);
+  if (key.ok()) return std::move(key).value();
+  if (create && !PathExists(path)) {
+    *failure = key.status();  // could not create it: a run-time failure
+    return std::nullopt;
+  }
+  problems->push_back(KeyFileProblem(spec.campaign, key.status().message()));
+  return std::nullopt;
+}
+
+std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flags, TimeMs now, Context& ctx,
+                                        Diagnostics& diag, int* exit_code) {
+  Plan& plan = spec->plan;
+  auto fail = [&](const Status& s) -> std::optional<KeyedRun> {
+    *exit_code = diag.Fail(s);
+    return std::nullopt;
+  };
+
+  // 1. The key: loaded, or created on first use when --create-key asks.
+  bool created = false;
+  Problems problems;
+  Status failure;
+  auto key = LoadCampaignKey(*spec, flags.create_key, ctx.random, &created, &problems, &failure);
+  if (!failure.ok()) return fail(failure);
+  if (!key) {
+    diag.ReportAll(problems, spec->campaign.text);
+    *exit_code = kExitInvalid;
+    return std::nullopt;
+  }
+  const std::string key_id = KeyId(key->bytes());
+
+  // 2. The ledger's write session is held for the whole run: a second run sharing the ledger
+  //    waits here, then sees the ranges this one issued.
+  std::unique_ptr<Ledger> ledger;
+  std::optional<IssueSession> session;
+  IssuedRanges issued;
+  if (plan.ledger_path) {
+    auto opened = Ledger::Open(*plan.ledger_path);
+    if (!opened.ok()) return fail(Status::IoError("ledger " + opened.status().message()));
+    ledger = std::move(opened).value();
+    auto begun = ledger->BeginIssue();
+    if (!begun.ok()) return fail(Status::IoError("ledger " + begun.status().message()));
+    session.emplace(std::move(begun).value());
+    auto found = FindIssuedRanges(*ledger, plan.campaign, key_id);
+    if (!found.ok()) return fail(found.status());
+    issued = std::move(found).value();
+    // Codes are unique only within one campaign and key: a campaign issued under another key is
+    // the wrong key file (a machine that made its own instead of copying the campaign's).
+    if (!issued.other_key_id.empty()) {
+      diag.Report(KeyFileProblem(spec->campaign, "key " + key_id + " (" + *plan.key_file + ") is not the key campaign " +
+                                                     plan.campaign + " was issued with in ledger " + ledger->path() +
+                                                     " (key " + issued.other_key_id + "): use that key file"),
+                  spec->campaign.text);
+      *exit_code = kExitInvalid;
+      return std::nullopt;
+    }
+  }
+
+  // 3. The run and this process's part of it (see the header for which numbers).
+  SequenceRange run = flags.range.value_or(SequenceRange{flags.shard ? 0 : issued.next, plan.count});
+  SequenceRange part = run;
+  if (flags.shard) {
+    if (flags.shard->count > run.count)
+      return fail(Status::Usage("generate: --shard " + ShardText(*flags.shard) + ": the run has " +
+                                WithThousands(run.count) + " codes, fewer than " + std::to_string(flags.shard->count) +
+                                " shards"));
+    part = ShardOf(run, *flags.shard);
+  }
+
+  // 4. The generator. The whole run must fit the keyspace, so every shard of a run that does not
+  //    fails alike (exit 4), not only the last one.
+  auto generator = KeyedGenerator::Create(plan.shape, plan.alphabet, key->bytes(), plan.campaign, run, &plan.rules);
+  if (generator.ok() && part != run)
+    generator = KeyedGenerator::Create(plan.shape, plan.alphabet, key->bytes(), plan.campaign, part, &plan.rules);
+  if (!generator.ok()) return fail(generator.status());
+
+  // 5. Codes that must never be made (exclusion files, the ledger's codes): their sequence
+  //    numbers in the part are skipped. Then the feasibility rule, counting the numbers issued
+  //    outside this run as taken.
+  auto taken = FindTakenSequences(plan, ledger.get(), *generator, diag);
+  if (!taken.ok()) return fail(taken.status());
+  Status feasible = CheckFeasibility(plan, taken->relevant + IssuedOutside(issued, run));
+  if (!feasible.ok()) return fail(feasible);
+  if (!taken->in_part.empty() && !plan.recipients.empty())
+    return fail(Status::Infeasible(
+        "keyed mode: the codes of " + WithThousands(taken->in_part.size()) +
+        (taken->in_part.size() == 1 ? " recipient" : " recipients") + " (the first at sequence number " +
+        WithThousands(taken->in_part.front()) + ") are excluded or already issued: issue the campaign at other sequence "
+        "numbers (--range START:" + WithThousands(run.count) + ")"));
+  generator->SkipSequences(std::move(taken->in_part));
+
+  // 6. Record the part as issued; a part overlapping a range issued before is refused (exit 4).
+  if (session) {
+    Status s = session->RecordRange(LedgerRange{plan.campaign, key_id, part.start, part.count, now, plan.output_path});
+    if (s.code() == Status::Code::kInvalid)
+      return fail(Status::Infeasible("ledger " + s.message() + ": its codes cannot be issued twice"));
+    if (!s.ok()) return fail(Status::IoError("ledger " + s.message()));
+  }
+
+  // 7. From here the plan describes this part: the codes it makes, and their recipients.
+  if (!plan.recipients.empty()) {
+    auto first = plan.recipients.begin() + static_cast<std::ptrdiff_t>(part.start - run.start);
+    plan.recipients = std::vector<std::string>(first, first + static_cast<std::ptrdiff_t>(part.count));
+  }
+  plan.count = generator->remaining();
+  return KeyedRun{std::move(generator).value(), run,   part,      flags.shard, key_id,
+                  created,                      std::move(ledger), std::move(session)};
+}
+
+std::optional<KeyedLedgerLookup> KeyedLedgerLookup::Open(const LoadedSpec& spec, Ledger& ledger, Context& ctx,
+                                                         Diagnostics& diag, int* exit_code) {
+  const Plan& plan = spec.plan;
+  bool created = false;
+  Problems problems;
+  Status failure;
+  auto key = LoadCampaignKey(spec, false, ctx.random, &created, &problems, &failure);
+  if (!key) {
+    diag.ReportAll(problems, spec.campaign.text);
+    *exit_code = kExitInvalid;
+    return std::nullopt;
+  }
+  auto generator = KeyedGenerator::Create(plan.shape, plan.alphabet, key->bytes(), plan.campaign, {0, 1}, &plan.rules);
+  if (!generator.ok()) {
+    *exit_code = diag.Fail(generator.status());
+    return std::nullopt;
+  }
+  const std::string key_id = KeyId(key->bytes());
+  std::vector<LedgerRange> ranges;
+  Status s = ledger.ForEachRange([&](const LedgerRange& r) {
+    if (r.campaign == plan.campaign && r.key_id == key_id) ranges.push_back(r);
+    return Status::Ok();
+  });
+  if (!s.ok()) {
+    *exit_code = diag.Fail(Status::IoError("check: --ledger: " + s.message()));
+    return std::nullopt;
+  }
+  return KeyedLedgerLookup(std::move(generator).value(), std::move(ranges));
+}
+
+std::optional<LedgerRange> KeyedLedgerLookup::Find(std::string_view code) {
+  auto n = generator_.SequenceOf(code);
+  if (!n) return std::nullopt;
+  for (const auto& r : ranges_)
+    if (*n >= r.start && *n - r.start < r.count) return r;
+  return std::nullopt;
+}
+
+SummaryRows KeyedSummaryRows(const KeyedRun& r, const Plan& plan) {
+  std::string sequence = RangeText(r.range);
+  if (r.shard) sequence += " (shard " + ShardText(*r.shard) + " of " + RangeText(r.run) + ")";
+  if (r.generator.skipped())
+    sequence += ", " + WithThousands(r.generator.skipped()) + " skipped (their codes are excluded or issued)";
+  if (r.ledger) sequence += ", recorded in " + r.ledger->path();
+  std::string key = r.key_id + " (" + plan.key_file.value_or("") + (r.key_created ? ", created now, mode 0600" : "") + ")";
+  return {{"sequence", sequence}, {"key", key}};
+}
+
+}  // namespace coupongen

@@ -1,0 +1,106 @@
+#include "cli/ranges.h"
+
+#include <charconv>
+
+#include "base/strings.h"
+
+namespace coupongen {
+namespace {
+
+// A decimal number with nothing around it (no sign, no spaces), or nullopt.
+std::optional<uint64_t> Number(std::string_view s) {
+  uint64_t v = 0;
+  if (s.empty() || s[0] < '0' || s[0] > '9') return std::nullopt;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+std::optional<SequenceRange> ParseRange(std::string_view text, std::string* error) {
+  size_t colon = text.find(':');
+  auto start = colon == std::string_view::npos ? std::nullopt : Number(text.substr(0, colon));
+  auto count = colon == std::string_view::npos ? std::nullopt : Number(text.substr(colon + 1));
+  if (!start || !count) {
+    *error = "must be START:COUNT in decimal, e.g. 0:10000 (sequence numbers START to START+COUNT-1)";
+    return std::nullopt;
+  }
+  if (*count == 0 || *count > static_cast<uint64_t>(INT64_MAX)) {
+    *error = "COUNT must be between 1 and " + WithThousands(INT64_MAX);
+    return std::nullopt;
+  }
+  if (*count - 1 > UINT64_MAX - *start) {
+    *error = "START + COUNT goes past 2^64";
+    return std::nullopt;
+  }
+  return SequenceRange{*start, *count};
+}
+
+std::optional<Shard> ParseShard(std::string_view text, std::string* error) {
+  size_t slash = text.find('/');
+  auto index = slash == std::string_view::npos ? std::nullopt : Number(text.substr(0, slash));
+  auto count = slash == std::string_view::npos ? std::nullopt : Number(text.substr(slash + 1));
+  if (!index || !count) {
+    *error = "must be I/N, e.g. 0/4 for the first of 4 shards (I counts from 0)";
+    return std::nullopt;
+  }
+  if (*count < 1 || *count > 1000000) {
+    *error = "N must be between 1 and 1,000,000";
+    return std::nullopt;
+  }
+  if (*index >= *count) {
+    *error = "I must be below N (shards are numbered 0 to " + std::to_string(*count - 1) + ")";
+    return std::nullopt;
+  }
+  return Shard{*index, *count};
+}
+
+SequenceRange ShardOf(SequenceRange run, Shard shard) {
+  // 128-bit products: I * count overflows 64 bits for large runs.
+  auto bound = [&](uint64_t i) {
+    return static_cast<uint64_t>(static_cast<unsigned __int128>(i) * run.count / shard.count);
+  };
+  uint64_t begin = bound(shard.index), end = bound(shard.index + 1);
+  return SequenceRange{run.start + begin, end - begin};
+}
+
+bool ReadKeyedFlags(const po::variables_map& vm, KeyedFlags* flags, std::optional<int64_t>* count, Diagnostics& diag) {
+  std::string why;
+  if (vm.count("range")) {
+    std::string text = vm["range"].as<std::string>();
+    flags->range = ParseRange(text, &why);
+    if (!flags->range) {
+      diag.Error("generate: --range: " + why + ", not '" + text + "'");
+      return false;
+    }
+    const auto n = static_cast<int64_t>(flags->range->count);
+    if (*count && **count != n) {
+      diag.Error("generate: -n " + std::to_string(**count) + " and --range " + text +
+                 " give different counts: --range's COUNT is the count (leave -n out)");
+      return false;
+    }
+    *count = n;
+  }
+  if (vm.count("shard")) {
+    std::string text = vm["shard"].as<std::string>();
+    flags->shard = ParseShard(text, &why);
+    if (!flags->shard) {
+      diag.Error("generate: --shard: " + why + ", not '" + text + "'");
+      return false;
+    }
+  }
+  flags->create_key = vm.count("create-key") > 0;
+  if (flags->create_key && (flags->range || flags->shard)) {
+    diag.Error("generate: --create-key cannot be used with --range or --shard: every part of a campaign must use the "
+               "same key, so create it once (coupongen keygen FILE) and copy it to each machine");
+    return false;
+  }
+  return true;
+}
+
+std::string RangeText(SequenceRange range) {
+  return WithThousands(range.start) + ".." + WithThousands(range.last());
+}
+
+}  // namespace coupongen
