@@ -105,9 +105,11 @@ void RunSpec(const uint8_t* data, size_t size) {
   (void)plan.keyspace.SizeText();
   (void)OddsText(plan.keyspace.GuessOdds(static_cast<long double>(plan.count)));
   if (!CheckFeasibility(plan, 0).ok()) return;
+  if (plan.mode == CodeMode::kKeyed) return;  // needs its key file (never read here)
   PredictableSeededRandom random("fuzz");
   CodeSet seen(8);
   CodeGenerator gen(plan.shape, plan.alphabet, random, seen);
+  gen.UseRules(plan.rules);  // the check character and the blocklist, as generate does
   CodeKeyer keyer(plan.shape, plan.alphabet);
   std::ostringstream written;
   OstreamSink sink(written);

@@ -27,13 +27,16 @@ for t in "${targets[@]}"; do
     spec_fuzzer) dict=(-dict="$root/fuzz/spec.dict") ;;
     reader_fuzzer) dict=(-dict="$root/fuzz/reader.dict") ;;
   esac
+  inputs=("$root/fuzz/corpus/$t")
+  # (git keeps no empty directory: a target without saved regressions has none)
+  [ -d "$root/tests/regressions/$t" ] && inputs+=("$root/tests/regressions/$t")
   log="$work/$t.log"
   echo "fuzz: $t for ${seconds}s" >&2
   # -rss_limit_mb: the reader may hold a whole JSON document; -timeout: a slow input is a finding.
   # From the scratch directory: with -jobs, libFuzzer writes fuzz-<job>.log into the current one.
   if ! (cd "$work" && "$build_dir/fuzz/$t" "${dict[@]}" -max_total_time="$seconds" -jobs=1 -workers=1 \
        -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -artifact_prefix="$artifacts/$t-" \
-       "$work/$t" "$root/fuzz/corpus/$t" "$root/tests/regressions/$t") >"$log" 2>&1; then
+       "$work/$t" "${inputs[@]}") >"$log" 2>&1; then
     echo "fuzz: $t FOUND A PROBLEM (input in $artifacts):" >&2
     grep -E "ERROR|invariant|SUMMARY|Test unit written" "$log" >&2 || tail -30 "$log" >&2
     status=1

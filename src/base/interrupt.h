@@ -5,9 +5,9 @@
 // else is half-done. While a ledger transaction has written pages, dying at once would leave the
 // ledger's rollback journal behind (SQLite would replay it on the next open: safe, but a stray file
 // and a ledger that looks busy). So around that stretch a DeferInterrupts scope turns the first
-// signal into a flag: the ledger's next write fails with InterruptedStatus(), the run unwinds
-// (rolls back, removes its temporary file) and, when the scope ends, the process dies of the
-// signal. A second signal while deferred acts at once.
+// signal into a flag: the ledger's next write (and the output's next buffer) fails with
+// InterruptedStatus(), the run unwinds (rolls back, removes its temporary file) and, when the
+// scope ends, the process dies of the signal. A second signal while deferred acts at once.
 #pragma once
 
 #include <string>

@@ -203,12 +203,14 @@ void PrintSummary(const Plan& plan, const Output& out, double secs, const std::s
 int GenerateKeyed(LoadedSpec& spec, const GenerateFlags& flags, Context& ctx, Diagnostics& diag,
                   std::chrono::steady_clock::time_point start) {
   int code = 0;
+  std::optional<DeferInterrupts> defer;  // as in random mode: destroyed after the session rolls back
   auto keyed = PrepareKeyedRun(&spec, flags.keyed, flags.plan.now, ctx, diag, &code);
   if (!keyed) return code;
   const Plan& plan = spec.plan;
 
   auto out = OpenOutput(plan.output_path, flags.force, ctx);
   if (!out.ok()) return diag.Fail(out.status());
+  if (keyed->session) defer.emplace();
   Progress progress(ctx.err, plan.count, !flags.quiet && (flags.progress || ctx.err_is_tty), ctx.err_is_tty);
   std::string example;
   Status s = WriteCodes(plan, keyed->generator, *out->sink, nullptr, flags.plan.now, progress, &example);

@@ -53,8 +53,9 @@ Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& target
   struct stat st;
   if (stat(target.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) return Status::IoError(target + " is a directory");
-    // A device, FIFO or socket (/dev/full, /dev/stdout): renaming over it would replace the
-    // special file itself (as root, /dev/full would become a regular file). Refuse.
+    // A device, FIFO or socket: renaming over it would replace the special file itself (as root,
+    // /dev/full would become a regular file). Refuse. (cli/output.cc writes to character devices
+    // and FIFOs directly and never gets here with one.)
     if (!S_ISREG(st.st_mode))
       return Status::IoError(target + " is not a regular file (a device, pipe or socket): to write to a stream, use -o - and redirect stdout");
     if (!overwrite) return Status::IoError(target + " already exists (use --force to replace it)");
@@ -94,6 +95,9 @@ void AtomicFile::Discard() {
 }
 
 Status AtomicFile::Append(std::string_view data) {
+  // A signal deferred while the ledger is written (base/interrupt.h) stops the run at the next
+  // buffer, also in keyed mode, which records no code one by one.
+  if (PendingInterrupt()) return InterruptedStatus();
   if (!WriteAll(fd_, data)) return Errno("cannot write " + target_);
   bytes_ += data.size();
   if (bytes_ - writeback_started_ >= kWritebackBytes) StreamOut();

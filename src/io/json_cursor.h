@@ -58,7 +58,7 @@ struct JsonValue {
 class JsonCursor {
  public:
   /// [begin, end) must outlive the cursor.
-  JsonCursor(const char* begin, const char* end) : begin_(begin), p_(begin), end_(end) {}
+  JsonCursor(const char* begin, const char* end) : p_(begin), end_(end) {}
 
   /// The next non-whitespace byte, or '\0' at the end (whitespace is skipped).
   char Peek();
@@ -98,7 +98,6 @@ class JsonCursor {
   bool ParseLiteral(std::string_view word);
   bool SkipNested(int depth);
 
-  const char* begin_;
   const char* p_;
   const char* end_;
   bool after_open_ = false;  // the last structural byte consumed was '{' or '['

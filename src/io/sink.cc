@@ -22,12 +22,14 @@ bool WriteAll(int fd, std::string_view data) {
 }
 
 Status FdSink::Append(std::string_view data) {
+  if (PendingInterrupt()) return InterruptedStatus();  // a deferred signal: stop (base/interrupt.h)
   if (!WriteAll(fd_, data)) return Status::IoError("cannot write to " + name_ + ": " + std::strerror(errno));
   bytes_ += data.size();
   return Status::Ok();
 }
 
 Status OstreamSink::Append(std::string_view data) {
+  if (PendingInterrupt()) return InterruptedStatus();
   out_.write(data.data(), static_cast<std::streamsize>(data.size()));
   if (!out_) return Status::IoError("cannot write to " + name_);
   bytes_ += data.size();
