@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <set>
 #include <sstream>
 
@@ -239,7 +240,16 @@ TEST_F(FaultTest, OutputDirectoryNotWritableByTheUser) {
   WriteFile(dir_ + "/out/codes.csv", kPrecious);
   ASSERT_EQ(chmod((dir_ + "/out").c_str(), 0555), 0);
   const uid_t nobody = 65534;
+  std::string binary = COUPONGEN_BINARY, bin_dir;
   if (root) {
+    // The build tree may sit below a directory nobody cannot search (a mktemp -d clone): run a
+    // copy of the binary from a directory they can.
+    bin_dir = MakeTempDir();
+    ASSERT_EQ(chmod(bin_dir.c_str(), 0755), 0);
+    binary = bin_dir + "/coupongen";
+    std::error_code ec;
+    ASSERT_TRUE(std::filesystem::copy_file(COUPONGEN_BINARY, binary, ec)) << ec.message();
+    ASSERT_EQ(chmod(binary.c_str(), 0755), 0);
     for (const char* p : {"", "/l.db"}) ASSERT_EQ(chown((dir_ + p).c_str(), nobody, nobody), 0);
     ASSERT_EQ(chmod(dir_.c_str(), 0755), 0);
     // nobody must reach the directory: every parent must be searchable.
@@ -258,7 +268,7 @@ TEST_F(FaultTest, OutputDirectoryNotWritableByTheUser) {
     close(err_pipe[0]);
     if (chdir(dir_.c_str()) != 0) _exit(126);
     if (root && (setgroups(0, nullptr) != 0 || setgid(nobody) != 0 || setuid(nobody) != 0)) _exit(125);
-    execl(COUPONGEN_BINARY, COUPONGEN_BINARY, "generate", "s.yaml", "--ledger", "l.db", "-q", "-o", "out/codes.csv",
+    execl(binary.c_str(), binary.c_str(), "generate", "s.yaml", "--ledger", "l.db", "-q", "-o", "out/codes.csv",
           "--force", static_cast<char*>(nullptr));
     _exit(127);
   }
@@ -269,6 +279,7 @@ TEST_F(FaultTest, OutputDirectoryNotWritableByTheUser) {
   close(err_pipe[0]);
   int status = 0;
   waitpid(pid, &status, 0);
+  if (!bin_dir.empty()) std::filesystem::remove_all(bin_dir);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 1) << err;
   EXPECT_EQ(ErrorLines(err), (std::vector<std::string>{"cannot create a file in out: Permission denied"}));
