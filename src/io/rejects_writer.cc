@@ -6,9 +6,10 @@ namespace coupongen {
 
 RejectsWriter::RejectsWriter(InputFormat format, std::string csv_header, OutputSink& sink)
     : format_(format), csv_header_(std::move(csv_header)), sink_(sink) {
-  if (format_ == InputFormat::kCsv) buf_ = csv_header_ + "\n";
-  if (format_ == InputFormat::kJson) buf_ = "[";
-  if (format_ == InputFormat::kJsonApiList) buf_ = "{\"data\":[";
+  // (append, not assignment: GCC 12 warns a false -Wrestrict on `buf_ = "["` once inlined)
+  if (format_ == InputFormat::kCsv) buf_.append(csv_header_).push_back('\n');
+  if (format_ == InputFormat::kJson) buf_.append("[");
+  if (format_ == InputFormat::kJsonApiList) buf_.append("{\"data\":[");
 }
 
 void RejectsWriter::CloseImports() {
