@@ -134,9 +134,18 @@ class BufferedWriter : public CouponWriter {
     buf_.reserve(kFlushBytes + 64 * 1024);
   }
 
-  /// WriteBatch, with the codes copied as they are when `plain_codes` (see WriterOptions).
+  /// WriteBatch, with the codes copied as they are when `plain_codes` (see WriterOptions). By
+  /// default one row after another (csv, jsonapi); formats with separators or documents override it.
   virtual Status WriteRows(const Coupon& base, std::span<const std::string_view> codes,
-                           std::span<const std::string> emails, bool plain_codes) = 0;
+                           std::span<const std::string> emails, bool plain_codes) {
+    BuildTemplate(base, !emails.empty());
+    for (size_t i = 0; i < codes.size(); ++i) {
+      AppendRow(codes, emails, i, plain_codes);
+      COUPONGEN_RETURN_IF_ERROR(MaybeFlush());
+    }
+    return Status::Ok();
+  }
+  Status Finish() override { return Flush(); }
 
   /// Serialises what every coupon of the batch shares into row_.
   virtual void BuildTemplate(const Coupon& base, bool email_hole) = 0;
@@ -196,18 +205,6 @@ class CsvWriter : public BufferedWriter {
     }
     buf_.push_back('\n');
   }
-
-  Status WriteRows(const Coupon& base, std::span<const std::string_view> codes, std::span<const std::string> emails,
-                   bool plain_codes) override {
-    BuildTemplate(base, !emails.empty());
-    for (size_t i = 0; i < codes.size(); ++i) {
-      AppendRow(codes, emails, i, plain_codes);
-      COUPONGEN_RETURN_IF_ERROR(MaybeFlush());
-    }
-    return Status::Ok();
-  }
-
-  Status Finish() override { return Flush(); }
 
  private:
   void BuildTemplate(const Coupon& c, bool email_hole) override {
@@ -279,17 +276,6 @@ class JsonWriter : public BufferedWriter {
 class JsonApiWriter : public BufferedWriter {
  public:
   JsonApiWriter(const WriterOptions& o, OutputSink& sink) : BufferedWriter(o, sink, Quoting::kJson) {}
-
-  Status WriteRows(const Coupon& base, std::span<const std::string_view> codes, std::span<const std::string> emails,
-                   bool plain_codes) override {
-    BuildTemplate(base, !emails.empty());
-    for (size_t i = 0; i < codes.size(); ++i) {
-      AppendRow(codes, emails, i, plain_codes);
-      COUPONGEN_RETURN_IF_ERROR(MaybeFlush());
-    }
-    return Status::Ok();
-  }
-  Status Finish() override { return Flush(); }
 
  private:
   void BuildTemplate(const Coupon& c, bool email_hole) override {
