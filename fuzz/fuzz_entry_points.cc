@@ -11,6 +11,7 @@
 #include "base/email.h"
 #include "base/timestamp.h"
 #include "cli/diagnostics.h"
+#include "cli/output.h"
 #include "codes/alphabet.h"
 #include "codes/code_set.h"
 #include "codes/generator.h"
@@ -113,12 +114,7 @@ void RunSpec(const uint8_t* data, size_t size) {
   CodeKeyer keyer(plan.shape, plan.alphabet);
   std::ostringstream written;
   OstreamSink sink(written);
-  WriterOptions wo;
-  wo.format = plan.format;
-  wo.fields = plan.fields;
-  wo.campaign = plan.campaign;
-  wo.parent_rule_id = plan.base.promotion_rule_id;
-  wo.chunk_size = plan.chunk_size;
+  WriterOptions wo = WriterOptionsFor(plan);
   auto writer = MakeCouponWriter(wo, sink);
   std::vector<Coupon> made;
   Coupon coupon = plan.base;

@@ -140,12 +140,7 @@ Status WriteCodes(const Plan& plan, Generator& gen, OutputSink& sink, IssueSessi
                   Progress& progress, std::string* example) {
   constexpr uint64_t kCodesPerBatch = 4096;  // divides 65,536: Progress, which looks every 65,536 codes, still ticks
   const std::string rule = plan.base.promotion_rule_id.value_or("");
-  WriterOptions wo;
-  wo.format = plan.format;
-  wo.fields = plan.fields;
-  wo.campaign = plan.campaign;
-  wo.parent_rule_id = plan.base.promotion_rule_id;
-  wo.chunk_size = plan.chunk_size;
+  WriterOptions wo = WriterOptionsFor(plan);
   if constexpr (std::is_same_v<Generator, CodeGenerator>) wo.plain_codes = gen.plain_codes();  // (Write escapes)
   auto writer = MakeCouponWriter(wo, sink);
   if constexpr (std::is_same_v<Generator, CodeGenerator>) {

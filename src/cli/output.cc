@@ -29,4 +29,14 @@ Result<Output> OpenOutput(const std::string& path, bool force, Context& ctx) {
   return out;
 }
 
+WriterOptions WriterOptionsFor(const Plan& plan) {
+  WriterOptions wo;
+  wo.format = plan.format;
+  wo.fields = plan.fields;
+  wo.campaign = plan.campaign;
+  wo.parent_rule_id = plan.base.promotion_rule_id;
+  wo.chunk_size = plan.chunk_size;
+  return wo;
+}
+
 }  // namespace coupongen

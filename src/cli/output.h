@@ -8,7 +8,9 @@
 #include "base/status.h"
 #include "cli/command.h"
 #include "io/atomic_file.h"
+#include "io/coupon_writer.h"
 #include "io/sink.h"
+#include "spec/plan.h"
 
 namespace coupongen {
 
@@ -28,6 +30,10 @@ struct Output {
 /// A device, FIFO or socket is refused (never renamed over): write to stdout and redirect it.
 /// Installs the signal handlers that remove the temporary file on SIGINT/SIGTERM/SIGHUP.
 Result<Output> OpenOutput(const std::string& path, bool force, Context& ctx);
+
+/// How a plan's coupons are written: format, attributes, and the imports documents' campaign,
+/// parent rule and chunk size (plain_codes is left to the caller: it depends on the generator).
+WriterOptions WriterOptionsFor(const Plan& plan);
 
 /// True when writing `path` would replace an existing file (not stdout, a device or a FIFO):
 /// what needs --force.

@@ -476,6 +476,17 @@ std::string DirOf(const std::string& path) {
   return path.substr(0, slash);
 }
 
+// A problem at the position yaml-cpp's exception marks (0-based there, 1-based here).
+Problem YamlProblem(const std::string& file, const YAML::Mark& mark, std::string message) {
+  Problem p;
+  p.line = mark.line + 1;
+  p.column = mark.column + 1;
+  p.where = file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
+  p.key = "yaml";
+  p.message = std::move(message);
+  return p;
+}
+
 }  // namespace
 
 const std::vector<std::string>& SpecKeys(const std::string& section) {
@@ -515,23 +526,11 @@ Campaign ParseCampaign(std::string_view text, const std::string& file, Problems*
     root = YAML::Load(std::string(text));
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp's own message for its depth limit is "bad file".
-    Problem p;
-    p.line = e.mark.line + 1;
-    p.column = e.mark.column + 1;
-    p.where = file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
-    p.key = "yaml";
-    p.message = "nested too deeply (brackets or indentation hundreds of levels deep)";
-    problems->push_back(std::move(p));
+    problems->push_back(YamlProblem(file, e.mark, "nested too deeply (brackets or indentation hundreds of levels deep)"));
     c.readable = false;
     return c;
   } catch (const YAML::ParserException& e) {
-    Problem p;
-    p.line = e.mark.line + 1;
-    p.column = e.mark.column + 1;
-    p.where = file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
-    p.key = "yaml";
-    p.message = e.msg;
-    problems->push_back(std::move(p));
+    problems->push_back(YamlProblem(file, e.mark, e.msg));
     c.readable = false;
     return c;
   } catch (const YAML::Exception& e) {
