@@ -39,7 +39,7 @@ std::optional<Shard> ParseShard(std::string_view text, std::string* error) {
   auto index = slash == std::string_view::npos ? std::nullopt : ParseDecimal(text.substr(0, slash));
   auto count = slash == std::string_view::npos ? std::nullopt : ParseDecimal(text.substr(slash + 1));
   if (!index || !count) {
-    *error = "must be I/N, e.g. 0/4 for the first of 4 shards (I counts from 0)";
+    *error = "must be I/N, e.g. 0/4 for the first of 4 shards (I counts from 0), or auto (from the cluster scheduler)";
     return std::nullopt;
   }
   if (*count < 1 || *count > 1000000) {
