@@ -15,7 +15,7 @@ _coupongen_installed_templates="${BASH_SOURCE[0]%/*}/../../coupongen/templates"
 # The options of command $1, long and short.
 _coupongen_options() {
     case $1 in
-        generate) echo "-o --output -f --format -n --count --now --exclude --ledger --seed --force -q --quiet --progress --range --shard --create-key -h --help" ;;
+        generate) echo "-o --output -f --format -n --count --now --exclude --ledger --seed --force -q --quiet --progress --range --shard --shards --create-key -h --help" ;;
         validate) echo "--now --json -h --help" ;;
         lint) echo "--spec --now --json -h --help" ;;
         check) echo "--spec --ledger --json -h --help" ;;
@@ -93,7 +93,8 @@ _coupongen() {
     case $prev in
         -f | --format) _coupongen_words "$_coupongen_formats" "$cur"; return 0 ;;
         --template) _coupongen_words "$(_coupongen_templates "${COMP_WORDS[0]}")" "$cur"; return 0 ;;
-        -n | --count | --now | --seed | --promotion-rule | --range | --shard) return 0 ;;  # free text
+        --shard) _coupongen_words "auto" "$cur"; return 0 ;;  # I/N is free text; auto: from the scheduler
+        -n | --count | --now | --seed | --promotion-rule | --range | --shards) return 0 ;;  # free text
         -o | --output | --exclude | --ledger | --spec | --rejects) _coupongen_files "$cur"; return 0 ;;
     esac
 

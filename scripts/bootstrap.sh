@@ -20,6 +20,9 @@ packages=(
   python3                                     # independent output check in the tests
   groff-base man-db                           # man page rendering tests
   bash-completion                             # completion test
+  dpkg-dev file                               # cpack -G DEB: dpkg-shlibdeps for Depends (and file, which CPack runs)
+  python3-yaml systemd                        # deploy/ check: parse the Kubernetes manifest, systemd-analyze verify
+  postgresql libpq-dev                        # the PostgreSQL test server (initdb, pg_ctl) and libpq for the tests
 )
 
 as_root() {

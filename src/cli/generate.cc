@@ -42,7 +42,8 @@ po::options_description GenerateOptions() {
       ("progress", "show progress on stderr even when it is not a terminal")
       // Keyed mode (cli/ranges.h).
       ("range", po::value<std::string>()->value_name("START:COUNT"), "keyed mode: issue sequence numbers START..START+COUNT-1")
-      ("shard", po::value<std::string>()->value_name("I/N"), "keyed mode: make the I-th (from 0) of N equal parts of the run")
+      ("shard", po::value<std::string>()->value_name("I/N"), "keyed mode: make the I-th (from 0) of N equal parts of the run; 'auto': I and N from the cluster scheduler (Kubernetes, Slurm, AWS Batch)")
+      ("shards", po::value<std::string>()->value_name("N"), "with --shard auto: the number of shards, where the scheduler does not give it (Kubernetes, AWS Batch)")
       ("create-key", "keyed mode: create codes.key_file if it does not exist");
   return d;
 }

@@ -48,17 +48,33 @@ bool IsDirectory(const std::string& path) {
   return fs::is_directory(path, ec);
 }
 
+// The installed templates beside this executable: BINDIR/../share/coupongen/templates, wherever the
+// tree was installed (/usr from the Debian package, a cmake --install prefix, an unpacked package).
+// "" when /proc/self/exe cannot be read.
+std::string TemplateDirBesideExecutable() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec || exe.empty()) return "";
+  return (exe.parent_path() / COUPONGEN_RELATIVE_TEMPLATE_DIR).lexically_normal().string();
+}
+
 // The templates directory: $COUPONGEN_TEMPLATES when set (and then only it: an explicit choice must
-// not fall back silently), else the installed one, else the source tree's (an uninstalled build).
+// not fall back silently), else the installed one beside the executable, else the one under the
+// configured install prefix, else the source tree's (an uninstalled build).
 Result<std::string> TemplateDir() {
   if (const char* env = std::getenv("COUPONGEN_TEMPLATES"); env && *env) {
     if (!IsDirectory(env)) return Status::IoError(std::string("COUPONGEN_TEMPLATES=") + env + " is not a directory");
     return std::string(env);
   }
-  for (const char* dir : {COUPONGEN_INSTALLED_TEMPLATE_DIR, COUPONGEN_TEMPLATE_DIR})
-    if (IsDirectory(dir)) return std::string(dir);
-  return Status::IoError(std::string("no templates found (looked in ") + COUPONGEN_INSTALLED_TEMPLATE_DIR + " and " +
-                         COUPONGEN_TEMPLATE_DIR + "): set COUPONGEN_TEMPLATES to the templates directory");
+  std::vector<std::string> looked;
+  for (const std::string& dir :
+       {TemplateDirBesideExecutable(), std::string(COUPONGEN_INSTALLED_TEMPLATE_DIR), std::string(COUPONGEN_TEMPLATE_DIR)}) {
+    if (dir.empty() || std::find(looked.begin(), looked.end(), dir) != looked.end()) continue;
+    if (IsDirectory(dir)) return dir;
+    looked.push_back(dir);
+  }
+  return Status::IoError("no templates found (looked in " + Join(looked, ", ") +
+                         "): set COUPONGEN_TEMPLATES to the templates directory");
 }
 
 // "# One line.\n..." -> "One line."

@@ -3,12 +3,11 @@
 #include <charconv>
 
 #include "base/strings.h"
+#include "cli/scheduler_shard.h"
 
 namespace coupongen {
-namespace {
 
-// A decimal number with nothing around it (no sign, no spaces), or nullopt.
-std::optional<uint64_t> Number(std::string_view s) {
+std::optional<uint64_t> ParseDecimal(std::string_view s) {
   uint64_t v = 0;
   if (s.empty() || s[0] < '0' || s[0] > '9') return std::nullopt;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -16,12 +15,10 @@ std::optional<uint64_t> Number(std::string_view s) {
   return v;
 }
 
-}  // namespace
-
 std::optional<SequenceRange> ParseRange(std::string_view text, std::string* error) {
   size_t colon = text.find(':');
-  auto start = colon == std::string_view::npos ? std::nullopt : Number(text.substr(0, colon));
-  auto count = colon == std::string_view::npos ? std::nullopt : Number(text.substr(colon + 1));
+  auto start = colon == std::string_view::npos ? std::nullopt : ParseDecimal(text.substr(0, colon));
+  auto count = colon == std::string_view::npos ? std::nullopt : ParseDecimal(text.substr(colon + 1));
   if (!start || !count) {
     *error = "must be START:COUNT in decimal, e.g. 0:10000 (sequence numbers START to START+COUNT-1)";
     return std::nullopt;
@@ -39,10 +36,10 @@ std::optional<SequenceRange> ParseRange(std::string_view text, std::string* erro
 
 std::optional<Shard> ParseShard(std::string_view text, std::string* error) {
   size_t slash = text.find('/');
-  auto index = slash == std::string_view::npos ? std::nullopt : Number(text.substr(0, slash));
-  auto count = slash == std::string_view::npos ? std::nullopt : Number(text.substr(slash + 1));
+  auto index = slash == std::string_view::npos ? std::nullopt : ParseDecimal(text.substr(0, slash));
+  auto count = slash == std::string_view::npos ? std::nullopt : ParseDecimal(text.substr(slash + 1));
   if (!index || !count) {
-    *error = "must be I/N, e.g. 0/4 for the first of 4 shards (I counts from 0)";
+    *error = "must be I/N, e.g. 0/4 for the first of 4 shards (I counts from 0), or auto (from the cluster scheduler)";
     return std::nullopt;
   }
   if (*count < 1 || *count > 1000000) {
@@ -82,7 +79,31 @@ bool ReadKeyedFlags(const po::variables_map& vm, KeyedFlags* flags, std::optiona
     }
     *count = n;
   }
-  if (vm.count("shard")) {
+  const bool auto_shard = vm.count("shard") && vm["shard"].as<std::string>() == "auto";
+  std::optional<uint64_t> shards;
+  if (vm.count("shards")) {
+    std::string text = vm["shards"].as<std::string>();
+    if (!auto_shard) {
+      diag.Error("generate: --shards needs --shard auto (with --shard I/N, N is the number of shards)");
+      return false;
+    }
+    shards = ParseDecimal(text);
+    if (!shards || *shards < 1 || *shards > 1000000) {
+      diag.Error("generate: --shards: must be a number of shards between 1 and 1,000,000, not '" + text + "'");
+      return false;
+    }
+  }
+  if (auto_shard) {
+    auto from = ShardFromScheduler(SchedulerEnvironment(), shards, &why);
+    if (!from) {
+      diag.Error("generate: --shard auto: " + why);
+      return false;
+    }
+    flags->shard = from->shard;
+    if (!vm.count("quiet"))
+      diag.Info("coupongen: --shard auto: shard " + std::to_string(from->shard.index) + "/" +
+                std::to_string(from->shard.count) + " (" + from->source + ")");
+  } else if (vm.count("shard")) {
     std::string text = vm["shard"].as<std::string>();
     flags->shard = ParseShard(text, &why);
     if (!flags->shard) {

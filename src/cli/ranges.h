@@ -25,10 +25,13 @@ struct Shard {
 /// The keyed-mode options of generate.
 struct KeyedFlags {
   std::optional<SequenceRange> range;  // --range START:COUNT
-  std::optional<Shard> shard;          // --shard I/N
+  std::optional<Shard> shard;          // --shard I/N, or --shard auto [--shards N] (cli/scheduler_shard.h)
   bool create_key = false;             // --create-key: make codes.key_file when it does not exist
   bool any() const { return range || shard || create_key; }
 };
+
+/// A decimal number with nothing around it (no sign, no spaces), or nullopt.
+std::optional<uint64_t> ParseDecimal(std::string_view s);
 
 /// "START:COUNT" in decimal, COUNT >= 1 and at most 2^63 - 1, START + COUNT - 1 below 2^64.
 /// nullopt with *error ("must be START:COUNT, e.g. 0:10000") when malformed.
@@ -42,7 +45,8 @@ std::optional<Shard> ParseShard(std::string_view text, std::string* error);
 /// REQUIRES: shard.count <= run.count (so no slice is empty).
 SequenceRange ShardOf(SequenceRange run, Shard shard);
 
-/// Reads --range, --shard and --create-key. --range's COUNT is the run's count: it sets *count
+/// Reads --range, --shard (I/N, or auto: from the scheduler's environment variables, with --shards)
+/// and --create-key. --range's COUNT is the run's count: it sets *count
 /// (-n), and a different -n is a usage error. Reports usage errors through `diag`; false on error.
 bool ReadKeyedFlags(const po::variables_map& vm, KeyedFlags* flags, std::optional<int64_t>* count, Diagnostics& diag);
 

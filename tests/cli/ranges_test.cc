@@ -32,7 +32,7 @@ TEST(RangesTest, ParseShard) {
   EXPECT_EQ(why, "N must be between 1 and 1,000,000");
   for (const char* bad : {"1", "1/", "/4", "1-4", "-1/4", "1/4/5"}) {
     EXPECT_EQ(ParseShard(bad, &why), std::nullopt) << bad;
-    EXPECT_EQ(why, "must be I/N, e.g. 0/4 for the first of 4 shards (I counts from 0)");
+    EXPECT_EQ(why, "must be I/N, e.g. 0/4 for the first of 4 shards (I counts from 0), or auto (from the cluster scheduler)");
   }
 }
 
