@@ -123,6 +123,12 @@ TEST_F(CompletionTest, FormatsAfterFormatOptions) {
   EXPECT_EQ(Complete({"coupongen", "generate", "spec.yaml", "--format", "=", "im"}), Words{"imports"});
 }
 
+TEST_F(CompletionTest, AutoAfterShard) {
+  EXPECT_EQ(Complete({"coupongen", "generate", "spec.yaml", "--shard", ""}), Words{"auto"});
+  EXPECT_EQ(Complete({"coupongen", "generate", "spec.yaml", "--shard", "a"}), Words{"auto"});
+  EXPECT_EQ(Complete({"coupongen", "generate", "spec.yaml", "--shards", ""}), Words{});
+}
+
 TEST_F(CompletionTest, TemplateNamesAfterTemplate) {
   Words names;
   for (const auto& e : fs::directory_iterator(kTemplates))
