@@ -87,6 +87,7 @@ std::optional<TimeMs> ParseTimestamp(std::string_view s, std::string* error) {
     return Fail(error, kShape);
   }
   if (pos != s.size()) return Fail(error, kShape);
+  if (ms > kMaxTimeMs) return Fail(error, "after 9999-12-31T23:59:59Z, the latest time coupongen handles");
   return ms;
 }
 

@@ -106,8 +106,15 @@ int RunConvert(const po::variables_map& vm, Context& ctx) {
   for (const auto* path : {&output_path, rejects_path ? &*rejects_path : nullptr})
     if (path && !force && WouldReplace(*path))
       return diag.Fail(Status::IoError(*path + " already exists (use --force to replace it)"));
-  if (rejects_path && *rejects_path == "-" && output_path == "-")
+  if (rejects_path && ClassifyOutput(*rejects_path) == OutputKind::kStdout && ClassifyOutput(output_path) == OutputKind::kStdout)
     return diag.Fail(Status::Usage("convert: --rejects and -o cannot both be stdout"));
+  {  // Neither output may replace an input, nor the other output, --force or not.
+    RunFiles files;
+    for (const auto& f : vm["files"].as<std::vector<std::string>>()) files.Add(f);
+    std::vector<std::string> outputs = {output_path};
+    if (rejects_path) outputs.push_back(*rejects_path);
+    if (Status s = CheckOutputsAreNotInputs(outputs, files); !s.ok()) return diag.Fail(s);
+  }
 
   // 1. Read and check every row, as lint does, plus what the target format cannot carry.
   Inputs inputs(vm["files"].as<std::vector<std::string>>());

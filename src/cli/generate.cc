@@ -12,6 +12,7 @@
 #include "base/interrupt.h"
 #include "base/strings.h"
 #include "cli/command.h"
+#include "cli/generate.h"
 #include "cli/keyed_run.h"
 #include "cli/output.h"
 #include "cli/progress.h"
@@ -88,7 +89,13 @@ std::optional<GenerateFlags> ReadFlags(const po::variables_map& vm, Context& ctx
   if (vm.count("output")) f.plan.output = vm["output"].as<std::string>();
   if (vm.count("exclude")) f.plan.extra_excludes = vm["exclude"].as<std::vector<std::string>>();
   if (vm.count("ledger")) f.plan.ledger = vm["ledger"].as<std::string>();
-  if (vm.count("seed")) f.seed = vm["seed"].as<std::string>();
+  if (vm.count("seed")) {
+    f.seed = vm["seed"].as<std::string>();
+    if (f.seed->empty()) {
+      diag.Error("generate: --seed: must not be empty (leave --seed out for unpredictable codes)");
+      return std::nullopt;
+    }
+  }
   f.force = vm.count("force") > 0;
   f.quiet = vm.count("quiet") > 0;
   f.progress = vm.count("progress") > 0;
@@ -98,6 +105,30 @@ std::optional<GenerateFlags> ReadFlags(const po::variables_map& vm, Context& ctx
   }
   return f;
 }
+
+}  // namespace
+
+Status CheckSeedOptions(const std::optional<std::string>& seed, const Plan& plan, bool upload) {
+  if (!seed) return Status::Ok();
+  if (plan.ledger_path)
+    return Status::Usage("generate: --seed cannot be used with a ledger (" + *plan.ledger_path +
+                         "): predictable codes must never be recorded as issued");
+  if (upload) return Status::Usage("generate: --seed cannot be used with --upload: predictable codes must never reach a store");
+  return Status::Ok();
+}
+
+RunFiles GenerateInputs(const std::string& spec_path, const Plan& plan) {
+  RunFiles files;
+  files.Add(spec_path);
+  if (plan.recipients_path) files.Add(*plan.recipients_path);
+  for (const auto& e : plan.exclude_paths) files.Add(e);
+  if (plan.ledger_path) files.AddLedger(*plan.ledger_path);
+  if (plan.key_file) files.Add(*plan.key_file);
+  if (!plan.rules.blocklist_spec().file.empty()) files.Add(plan.rules.blocklist_spec().file);
+  return files;
+}
+
+namespace {
 
 // Codes that must never be produced: exclusion files and the ledger. Returns how many keys were
 // added to `taken`.
@@ -212,6 +243,7 @@ int GenerateKeyed(LoadedSpec& spec, const GenerateFlags& flags, Context& ctx, Di
   Status s = WriteCodes(plan, keyed->generator, *out->sink, nullptr, flags.plan.now, progress, &example);
   progress.Finish(plan.count);
   if (s.ok()) s = out->sink->Close();
+  if (s.ok()) s = out->CheckCommit();  // everything the rename needs, before the ledger commits
   if (s.ok() && keyed->session) s = keyed->session->Commit();
   if (s.ok() && out->file) s = out->file->Commit();
   if (!s.ok()) return diag.Fail(s);
@@ -236,7 +268,12 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
   if (diag.ReportAll(spec->problems, spec->campaign.text) > 0) return kExitInvalid;
   const Plan& plan = spec->plan;
 
-  // 2. Refuse an existing output before any work (checked again, atomically, at the rename).
+  // 2. Refuse an existing output before any work (checked again, atomically, at the rename), and
+  //    an output that is one of the run's inputs even with --force; predictable codes never enter
+  //    a ledger.
+  if (Status s = CheckSeedOptions(flags->seed, plan); !s.ok()) return diag.Fail(s);
+  if (Status s = CheckOutputsAreNotInputs({plan.output_path}, GenerateInputs(vm["spec"].as<std::string>(), plan)); !s.ok())
+    return diag.Fail(s);
   if (!flags->force && WouldReplace(plan.output_path))
     return diag.Fail(Status::IoError(plan.output_path + " already exists (use --force to replace it)"));
 
@@ -279,7 +316,8 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
   // 4. The random source: the CSPRNG, unless --seed asks for predictable codes.
   std::unique_ptr<RandomSource> seeded;
   if (flags->seed) {
-    diag.Warn("--seed makes every code predictable to anyone who knows the seed: use it for tests and demos only");
+    // Even with -q: a run of predictable codes must never pass unnoticed.
+    Diagnostics(ctx.err, false).Warn("--seed makes every code predictable to anyone who knows the seed: use it for tests and demos only");
     seeded = std::make_unique<PredictableSeededRandom>(*flags->seed);
   }
   CodeGenerator generator(plan.shape, plan.alphabet, seeded ? *seeded : ctx.random, *seen);
@@ -295,6 +333,7 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
                         &example);
   progress.Finish(plan.count);
   if (s.ok()) s = out->sink->Close();
+  if (s.ok()) s = out->CheckCommit();  // everything the rename needs, before the ledger commits
 
   // 6. Make it durable, then visible: the ledger commits before the output is renamed into place,
   //    so a code in a delivered file is always in the ledger. On any failure before the commit the

@@ -81,6 +81,9 @@ int Export(Ledger& ledger, const po::variables_map& vm, Context& ctx, Diagnostic
                                      std::string(FormatName(*format)) + " needs: export as csv or json"));
   if (with_rule) wo.fields.Add(Field::kPromotionRuleId);
   const std::string path = vm["output"].as<std::string>();
+  RunFiles inputs;
+  inputs.AddLedger(ledger.path());
+  if (Status c = CheckOutputsAreNotInputs({path}, inputs); !c.ok()) return diag.Fail(c);
   auto out = OpenOutput(path, vm.count("force") > 0, ctx);
   if (!out.ok()) return diag.Fail(out.status());
   auto writer = MakeCouponWriter(wo, *out->sink);

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "cli/command.h"
@@ -14,19 +15,43 @@
 
 namespace coupongen {
 
+/// Takes bytes and keeps none (-o /dev/null).
+class DiscardSink : public OutputSink {
+ public:
+  Status Append(std::string_view data) override {
+    bytes_ += data.size();
+    return Status::Ok();
+  }
+  Status Close() override { return Status::Ok(); }
+  unsigned long long bytes_written() const override { return bytes_; }
+
+ private:
+  unsigned long long bytes_ = 0;
+};
+
+/// Where an output path goes: stdout ("-", /dev/stdout, /dev/fd/1, /proc/self/fd/1), nowhere
+/// (/dev/null), or a file written atomically.
+enum class OutputKind { kStdout, kDiscard, kFile };
+OutputKind ClassifyOutput(const std::string& path);
+
 struct Output {
-  std::unique_ptr<AtomicFile> file;  // null: stdout
+  std::unique_ptr<AtomicFile> file;  // null: stdout or discarded
   std::unique_ptr<OstreamSink> stdout_sink;
-  OutputSink* sink = nullptr;        // whichever of the two
+  std::unique_ptr<DiscardSink> discard_sink;
+  OutputSink* sink = nullptr;        // whichever of the three
 
   /// Flushes (and for a file, fsyncs) the data. The target is still untouched.
   Status Close() { return sink->Close(); }
   /// Makes a file visible under its name; nothing for stdout. REQUIRES: Close() succeeded.
   Status Commit() { return file ? file->Commit() : Status::Ok(); }
-  std::string Describe(const std::string& path) const { return stdout_sink ? "stdout" : path; }
+  /// Checks what Commit will need (AtomicFile::CheckCommit), before anything else is made durable.
+  Status CheckCommit() const { return file ? file->CheckCommit() : Status::Ok(); }
+  std::string Describe(const std::string& path) const {
+    return stdout_sink ? "stdout" : discard_sink ? path + ", discarded" : path;
+  }
 };
 
-/// Opens `path` ("-" = stdout). Without `force`, an existing file is an error and stays untouched.
+/// Opens `path` ("-" and its aliases = stdout, /dev/null = discard: see ClassifyOutput). Without `force`, an existing file is an error and stays untouched.
 /// A device, FIFO or socket is refused (never renamed over): write to stdout and redirect it.
 /// Installs the signal handlers that remove the temporary file on SIGINT/SIGTERM/SIGHUP.
 Result<Output> OpenOutput(const std::string& path, bool force, Context& ctx);
@@ -35,8 +60,21 @@ Result<Output> OpenOutput(const std::string& path, bool force, Context& ctx);
 /// parent rule and chunk size (plain_codes is left to the caller: it depends on the generator).
 WriterOptions WriterOptionsFor(const Plan& plan);
 
-/// True when writing `path` would replace an existing file (not stdout, a device or a FIFO):
-/// what needs --force.
+/// True when writing `path` would replace an existing file or symlink (not stdout, a device or a
+/// FIFO): what needs --force.
 bool WouldReplace(const std::string& path);
+
+/// The files an output must never replace: the run's inputs. A ledger path brings its SQLite
+/// companions (-journal, -wal, -shm); a PostgreSQL URI, "-" and empty paths are skipped.
+struct RunFiles {
+  std::vector<std::string> inputs;
+  void Add(const std::string& path) { inputs.push_back(path); }
+  void AddLedger(const std::string& path);
+};
+
+/// Usage error (exit 2) when an output file in `outputs` (stdout and /dev/null aside) is one of
+/// `files`' inputs or another of `outputs`: the same path, or the same file by device and inode
+/// (through a symlink or a hard link). Called before anything is opened, --force or not.
+Status CheckOutputsAreNotInputs(const std::vector<std::string>& outputs, const RunFiles& files);
 
 }  // namespace coupongen

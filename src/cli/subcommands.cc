@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <iostream>
+#include <new>
 
 #include "base/exit_codes.h"
 #include "base/strings.h"
@@ -103,7 +105,18 @@ int RunMain(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   OpenSslRandom random;
   Context ctx{std::cout, std::cerr, isatty(STDERR_FILENO) == 1, random};
-  int code = RunCommandLine(args, ctx);
+  int code;
+  try {
+    code = RunCommandLine(args, ctx);
+  } catch (const std::bad_alloc&) {
+    // Caught here, the stack unwinds: temporary files are removed and a ledger session rolls
+    // back, where an uncaught exception would abort and leave them. No allocation from here.
+    std::cout.flush();
+    std::cerr.flush();
+    std::fputs("coupongen: error: out of memory: the run needs more memory than it may use (ulimit -v, a container "
+               "limit): give it more, or split the work into smaller runs\n", stderr);
+    return kExitFailure;
+  }
   std::cout.flush();
   std::cerr.flush();
   if (!std::cout) return code ? code : kExitFailure;  // stdout closed or full

@@ -138,19 +138,44 @@ Result<SecretKey> CreateKeyFile(const std::string& path, RandomSource& random) {
   return CreateExclusive(path, random, &create_errno);
 }
 
+namespace {
+
+// What a key file must be: a regular file (a FIFO would block the run, a device would be read
+// from forever), owned by the user or root (not planted by another user in a shared
+// directory), and private to its owner.
+Status CheckKeyFileStat(const std::string& path, const struct stat& st) {
+  if (!S_ISREG(st.st_mode))
+    return Status::Invalid("key file " + path + " is not a regular file" +
+                           (S_ISFIFO(st.st_mode)  ? " (a FIFO)"
+                            : S_ISDIR(st.st_mode) ? " (a directory)"
+                            : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? " (a device)"
+                            : S_ISSOCK(st.st_mode) ? " (a socket)"
+                                                   : ""));
+  if (st.st_uid != ::geteuid() && st.st_uid != 0)
+    return Status::Invalid("key file " + path + " belongs to another user (uid " + std::to_string(st.st_uid) +
+                           "): use a key file you own (mode 0600)");
+  if (st.st_mode & 077)
+    return Status::Invalid(path + " is " + LooseModeText(st.st_mode) + " (mode " + ModeText(st.st_mode) +
+                           "): chmod 600 " + path);
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<SecretKey> LoadKeyFile(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
-  if (fd.get() < 0) {
+  // Judge the file before opening it (opening a FIFO blocks, a device may act), then the file
+  // actually opened (without blocking), in case it was swapped in between.
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT)
       return Status::IoError("key file " + path + " does not exist (create one with: coupongen keygen " + path + ")");
     return Status::IoError("cannot open key file " + path + ": " + Errno());
   }
-  struct stat st;
+  COUPONGEN_RETURN_IF_ERROR(CheckKeyFileStat(path, st));
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  if (fd.get() < 0) return Status::IoError("cannot open key file " + path + ": " + Errno());
   if (::fstat(fd.get(), &st) != 0) return Status::IoError("cannot stat key file " + path + ": " + Errno());
-  if (!S_ISREG(st.st_mode)) return Status::Invalid("key file " + path + " is not a regular file");
-  if (st.st_mode & 077)
-    return Status::Invalid(path + " is " + LooseModeText(st.st_mode) + " (mode " + ModeText(st.st_mode) +
-                           "): chmod 600 " + path);
+  COUPONGEN_RETURN_IF_ERROR(CheckKeyFileStat(path, st));
 
   // One byte more than the longest valid content (64 hex digits and "\n") to detect longer files.
   WipedBuffer<66> buf;

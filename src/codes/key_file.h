@@ -39,7 +39,8 @@ class SecretKey {
 Result<SecretKey> CreateKeyFile(const std::string& path, RandomSource& random);
 
 /// Reads the key in `path` (see the format above). Checks, in order: the file exists, is a
-/// regular file (symlinks are followed), no group or other permission bit is set ("key.bin is
+/// regular file (symlinks are followed; a FIFO or device is refused before it is opened, so
+/// nothing blocks), is owned by the user or root, no group or other permission bit is set ("key.bin is
 /// readable by others (mode 0644): chmod 600 key.bin"), and the content is a key.
 Result<SecretKey> LoadKeyFile(const std::string& path);
 

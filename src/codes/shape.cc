@@ -1,5 +1,7 @@
 #include "codes/shape.h"
 
+#include <algorithm>
+
 #include "base/strings.h"
 
 namespace coupongen {
@@ -26,6 +28,10 @@ CodeShape CodeShape::FromPattern(std::string_view pattern) {
 }
 
 std::string CodeShape::Masked(std::string_view code, size_t keep) const {
+  // Never more than half the random characters, and none of a short random part: literal text
+  // plus a few shown characters must not add up to a whole code (PROMO-2027-## showed all of it).
+  const size_t random = slots_.size();
+  keep = random <= 4 ? 0 : std::min(keep, random / 2);
   std::string out;
   size_t slot = 0;
   for (size_t i = 0; i < code.size(); ++i) {

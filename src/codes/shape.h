@@ -30,7 +30,8 @@ class CodeShape {
   const std::string& Display() const { return skeleton_; }
 
   /// `code` with all but the first `keep` random characters replaced by '•', so summaries and logs
-  /// never show a whole code. REQUIRES: code has this shape.
+  /// never show a whole code: at most half of the random characters are kept, and none when there
+  /// are four or fewer. REQUIRES: code has this shape.
   std::string Masked(std::string_view code, size_t keep = 2) const;
 
   /// True when `code` has this shape: same length, literal text equal ignoring case.

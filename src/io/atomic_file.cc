@@ -1,12 +1,17 @@
 #include "io/atomic_file.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "base/interrupt.h"
@@ -40,7 +45,67 @@ Status FsyncDir(const std::string& dir) {
   return Status::Ok();
 }
 
+constexpr char kTempMark[] = ".coupongen-";
+
+// The part of a temporary file's name before the PID: "." + the target's name + ".coupongen-",
+// the name shortened (its head + "~" + a hash of all of it) when the whole temporary name
+// ".NAME.coupongen-<pid>-XXXXXX" would not fit NAME_MAX. The same target always gives the same
+// stem, so the next run finds what a killed one left.
+std::string TempStem(const std::string& name) {
+  constexpr size_t kTail = 20 + 1 + 6;  // "<pid>-XXXXXX", with room for any pid_t
+  const size_t room = NAME_MAX - 1 - (sizeof kTempMark - 1) - kTail;
+  if (name.size() <= room) return "." + name + kTempMark;
+  uint64_t h = 1469598103934665603ull;  // FNV-1a: stable across runs and machines
+  for (unsigned char c : name) h = (h ^ c) * 1099511628211ull;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return "." + name.substr(0, room - 17) + "~" + hex + kTempMark;
+}
+
+// Removes the temporary files ("<stem><pid>-XXXXXX") that runs for the same target left when
+// they were killed (SIGKILL cannot be caught): only regular files of this user whose process is
+// gone. Best effort: a file it cannot judge stays.
+void RemoveStaleTempFiles(const std::string& dir, const std::string& stem) {
+  DIR* d = opendir(dir.c_str());
+  if (!d) return;
+  const uid_t me = geteuid();
+  const pid_t self = getpid();
+  while (dirent* e = readdir(d)) {
+    std::string_view name = e->d_name;
+    if (name.size() <= stem.size() || name.substr(0, stem.size()) != stem) continue;
+    std::string_view rest = name.substr(stem.size());
+    size_t digits = 0;
+    while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
+    if (digits == 0 || digits > 10 || rest.size() != digits + 7 || rest[digits] != '-') continue;
+    bool random_part = true;
+    for (char c : rest.substr(digits + 1))
+      random_part = random_part && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+    if (!random_part) continue;
+    const long long pid = std::atoll(std::string(rest.substr(0, digits)).c_str());
+    if (pid <= 0 || pid > INT32_MAX || pid == self) continue;
+    if (kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to know
+    struct stat st;
+    if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (!S_ISREG(st.st_mode) || st.st_uid != me) continue;
+    unlinkat(dirfd(d), e->d_name, 0);
+  }
+  closedir(d);
+}
+
 }  // namespace
+
+bool IsSystemPath(const std::string& path) {
+  // The directory that would hold the entry, symlinks resolved (the entry itself may not exist).
+  std::string dir = DirName(path);
+  char* real = realpath(dir.c_str(), nullptr);
+  std::string resolved = real ? real : dir;
+  free(real);
+  for (const char* root : {"/dev", "/proc"}) {
+    const size_t n = std::strlen(root);
+    if (resolved.compare(0, n, root) == 0 && (resolved.size() == n || resolved[n] == '/')) return true;
+  }
+  return false;
+}
 
 bool PathExists(const std::string& path) {
   struct stat st;
@@ -50,7 +115,13 @@ bool PathExists(const std::string& path) {
 void InstallCleanupSignalHandlers() { InstallInterruptHandlers(); }
 
 Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& target, bool overwrite) {
+  // Devices and the kernel's views of processes are never renamed over or unlinked, whatever
+  // stat says about them (/dev/stdout is a regular file when stdout is redirected to one).
+  if (IsSystemPath(target))
+    return Status::IoError(target + " is under /dev or /proc: to write to a stream, use -o - and redirect stdout");
   struct stat st;
+  if (!overwrite && lstat(target.c_str(), &st) == 0 && S_ISLNK(st.st_mode) && stat(target.c_str(), &st) != 0)
+    return Status::IoError(target + " already exists (use --force to replace it)");  // a dangling symlink
   if (stat(target.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) return Status::IoError(target + " is a directory");
     // A device, FIFO or socket: renaming over it would replace the special file itself (as root,
@@ -61,8 +132,10 @@ Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& target
     if (!overwrite) return Status::IoError(target + " already exists (use --force to replace it)");
   }
   std::string dir = DirName(target);
-  std::string tmpl = (dir == "." && target.find('/') == std::string::npos ? std::string() : dir + "/") + "." +
-                     BaseName(target) + ".coupongen-XXXXXX";
+  const std::string stem = TempStem(BaseName(target));
+  RemoveStaleTempFiles(dir, stem);
+  std::string tmpl = (dir == "." && target.find('/') == std::string::npos ? std::string() : dir + "/") + stem +
+                     std::to_string(getpid()) + "-XXXXXX";
   // Block the cleanup signals while the file exists but is not yet registered.
   sigset_t block, old;
   sigemptyset(&block);
@@ -131,6 +204,29 @@ Status AtomicFile::Close() {
   }
   fd_ = -1;
   closed_ = true;
+  return Status::Ok();
+}
+
+Status AtomicFile::CheckCommit() const {
+  struct stat temp, dir, st;
+  if (!closed_) return Status::IoError("internal: " + target_ + " checked before it was closed");
+  if (lstat(temp_.c_str(), &temp) != 0) return Errno("the temporary file for " + target_ + " is gone (" + temp_ + ")");
+  const std::string parent = DirName(target_);
+  if (stat(parent.c_str(), &dir) != 0) return Errno("cannot reach directory " + parent);
+  if (faccessat(AT_FDCWD, parent.c_str(), W_OK | X_OK, AT_EACCESS) != 0)
+    return Errno("cannot rename into " + target_ + ": directory " + parent);
+  if (lstat(target_.c_str(), &st) != 0) {
+    if (errno == ENOENT) return Status::Ok();
+    return Errno("cannot check " + target_);
+  }
+  if (!overwrite_) return Status::IoError(target_ + " already exists (use --force to replace it)");
+  if (S_ISDIR(st.st_mode)) return Status::IoError(target_ + " is a directory");
+  if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+    return Status::IoError(target_ + " is not a regular file (a device, pipe or socket): to write to a stream, use -o - and redirect stdout");
+  const uid_t me = geteuid();
+  if ((dir.st_mode & S_ISVTX) && me != 0 && st.st_uid != me && dir.st_uid != me)
+    return Status::IoError("cannot replace " + target_ + ": it belongs to another user in a shared (sticky) directory");
+  if (st.st_dev != temp.st_dev) return Status::IoError("cannot rename into " + target_ + ": it is on another file system (a mount point)");
   return Status::Ok();
 }
 

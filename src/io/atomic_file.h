@@ -16,7 +16,10 @@ namespace coupongen {
 
 class AtomicFile : public OutputSink {
  public:
-  /// Creates the temporary file ".<name>.coupongen-XXXXXX" in the target's directory. Without
+  /// Creates the temporary file ".<name>.coupongen-<pid>-XXXXXX" in the target's directory (a long
+  /// name is shortened to its head and a hash, so the temporary name fits NAME_MAX), after removing
+  /// those of this user that runs for the same target left when killed (their process is gone).
+  /// A target under /dev or /proc (after symlinks) is refused: never renamed over. Without
   /// `overwrite`, an existing target is an error now and again at Commit (never replaced). A target
   /// that exists but is not a regular file (a directory, device, FIFO or socket) is always an error.
   static Result<std::unique_ptr<AtomicFile>> Create(const std::string& target, bool overwrite);
@@ -25,6 +28,11 @@ class AtomicFile : public OutputSink {
   Status Append(std::string_view data) override;
   /// Flushes and fsyncs the temporary file. The target is still untouched.
   Status Close() override;
+  /// Checks now what the rename will need, so a caller can stop before making the run's results
+  /// durable elsewhere (the ledger): the temporary file is there, the directory is writable, the
+  /// target is absent (or, with overwrite, a file or symlink this user may replace: not a
+  /// directory, and not another user's in a sticky directory). REQUIRES: Close() succeeded.
+  Status CheckCommit() const;
   /// Renames the temporary file onto the target and fsyncs the directory.
   /// REQUIRES: Close() succeeded.
   Status Commit();
@@ -54,6 +62,10 @@ class AtomicFile : public OutputSink {
 /// Installs SIGINT/SIGTERM/SIGHUP handlers that remove every live AtomicFile's temporary file and
 /// then die of the same signal (so the exit status still says "killed by SIGINT"). Idempotent.
 void InstallCleanupSignalHandlers();
+
+/// True when `path`'s directory is /dev or /proc or below them (symlinks resolved): such paths
+/// are never renamed over or unlinked.
+bool IsSystemPath(const std::string& path);
 
 /// True when `path` names an existing file (or anything else) in the file system.
 bool PathExists(const std::string& path);

@@ -130,6 +130,7 @@ void PlanRecipientsAndCount(const Campaign& c, const PlanOptions& o, Plan* plan,
   if (rc.file && !rc.emails.empty()) {
     r.Error("recipients.emails", "give recipients.file or recipients.emails, not both");
   } else if (rc.file) {
+    plan->recipients_path = Resolve(c.dir, *rc.file);
     plan->recipients = LoadRecipientsCsv(Resolve(c.dir, *rc.file), Resolve(c.dir, *rc.file), problems);
   } else if (!rc.emails.empty()) {
     size_t before = problems->size();
@@ -186,6 +187,12 @@ void PlanExpiry(const Campaign& c, const PlanOptions& o, Plan* plan, Reporter& r
     plan->expiry_source = "expires_in " + a.expires_in_text + " from " + FormatTimestamp(o.now);
     key = "coupon.expires_in";
   } else {
+    return;
+  }
+  if (*plan->expires_at > kMaxTimeMs) {
+    r.Error(key, "resolves to a time after " + std::string(kMaxTimeText) + " (" + plan->expiry_source +
+                     "), the latest time coupongen handles");
+    plan->expires_at.reset();
     return;
   }
   const std::string when = FormatTimestamp(*plan->expires_at);

@@ -45,6 +45,7 @@ struct Plan {
   size_t chunk_size = 10000;
   FieldSet fields;                        // the attributes written (CSV columns, JSON keys)
   std::vector<std::string> exclude_paths; // resolved paths of exclusion files
+  std::optional<std::string> recipients_path;  // recipients.file, resolved (an input the output must not replace)
   std::optional<std::string> ledger_path;
   std::optional<TimeMs> expires_at;       // resolved expiry
   std::string expiry_source;              // "absolute" or "expires_in 7d from <now>"

@@ -35,6 +35,18 @@ TEST(TimestampTest, RejectsBadTimestamps) {
   }
 }
 
+TEST(TimestampTest, NothingAfterTheYear9999) {
+  std::string why;
+  EXPECT_EQ(ParseTimestamp("9999-12-31T23:59:59Z", &why), kMaxTimeMs);
+  EXPECT_EQ(FormatTimestamp(kMaxTimeMs), "9999-12-31T23:59:59.000Z");
+  for (const char* late : {"9999-12-31T23:59:59.001Z", "9999-12-31T23:00:00-02:00", "9999-12-31T22:00:00-14:00"}) {
+    SCOPED_TRACE(late);
+    EXPECT_FALSE(ParseTimestamp(late, &why).has_value());
+    EXPECT_EQ(why, "after 9999-12-31T23:59:59Z, the latest time coupongen handles");
+  }
+  EXPECT_FALSE(ParseTimestamp("10000-01-01T00:00:00Z", &why).has_value());
+}
+
 TEST(TimestampTest, Durations) {
   std::string err;
   EXPECT_EQ(*ParseDuration("14d", &err), 14 * 86400000LL);

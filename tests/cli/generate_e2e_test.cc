@@ -180,9 +180,12 @@ TEST(GenerateE2ETest, WriteFailuresLeaveNothing) {
                                                  "/onpack-2027.yaml --now " + kNow + " -o - > /dev/full"});
   EXPECT_EQ(full.exit_code, 1) << full.err;
   EXPECT_NE(full.err.find("coupongen: error: cannot write to stdout"), std::string::npos) << full.err;
-  // A device is refused, never renamed over (stdout can be redirected to it).
+  // /dev/null discards (never renamed over); another device is refused.
   auto null = RunCoupongen({"generate", kSamples + "/spring-sale.yaml", "--now", kNow, "-o", "/dev/null", "-q"});
-  EXPECT_EQ(null.exit_code, 1) << null.err;
+  EXPECT_EQ(null.exit_code, 0) << null.err;
+  EXPECT_EQ(null.out, "");
+  auto zero = RunCoupongen({"generate", kSamples + "/spring-sale.yaml", "--now", kNow, "-o", "/dev/zero", "-q"});
+  EXPECT_EQ(zero.exit_code, 1) << zero.err;
   // A directory that does not exist.
   auto nodir = RunCoupongen({"generate", kSamples + "/spring-sale.yaml", "--now", kNow, "-o", "/nonexistent/x.csv"});
   EXPECT_EQ(nodir.exit_code, 1);

@@ -161,6 +161,33 @@ TEST_F(KeyFileTest, RefusesWrongSizesAndContent) {
   EXPECT_EQ(LoadKeyFile(Path("dir")).status().message(), "key file " + Path("dir") + " is not a regular file");
 }
 
+TEST_F(KeyFileTest, RefusesFifosAndDevicesAtOnceWithoutBlocking) {
+  ASSERT_EQ(mkfifo(Path("fifo").c_str(), 0600), 0);
+  // Opening a FIFO for reading blocks until a writer comes: this would hang before the fix.
+  EXPECT_EQ(LoadKeyFile(Path("fifo")).status().message(), "key file " + Path("fifo") + " is not a regular file (a FIFO)");
+  EXPECT_EQ(LoadKeyFile("/dev/zero").status().message(), "key file /dev/zero is not a regular file (a device)");
+  ASSERT_EQ(symlink("/dev/zero", Path("dev-link").c_str()), 0);
+  EXPECT_EQ(LoadKeyFile(Path("dev-link")).status().code(), Status::Code::kInvalid);
+  bool created = true;
+  CountingBytes random;
+  EXPECT_FALSE(LoadOrCreateKeyFile(Path("fifo"), random, &created).ok());
+  EXPECT_FALSE(created);
+}
+
+TEST_F(KeyFileTest, RefusesAKeyFileOwnedByAnotherUser) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to give a file to another user (chown to nobody)";
+  std::string hex(64, 'a');
+  Write(Path("planted.key"), hex, 0600);
+  ASSERT_EQ(chown(Path("planted.key").c_str(), 65534, 65534), 0);
+  auto key = LoadKeyFile(Path("planted.key"));
+  ASSERT_FALSE(key.ok());
+  EXPECT_EQ(key.status().message(), "key file " + Path("planted.key") +
+                                        " belongs to another user (uid 65534): use a key file you own (mode 0600)");
+  // root's own files are accepted (a key provisioned by root for a service user).
+  ASSERT_EQ(chown(Path("planted.key").c_str(), 0, 0), 0);
+  EXPECT_TRUE(LoadKeyFile(Path("planted.key")).ok());
+}
+
 TEST_F(KeyFileTest, AcceptsHexWithOrWithoutANewline) {
   const std::string hex = "000102030405060708090a0b0c0d0e0f101112131415161718191A1B1C1D1E1F";
   std::string path = Path("key.hex");

@@ -32,6 +32,38 @@ TEST(ShapeTest, MaskedNeverShowsTheWholeCode) {
   EXPECT_EQ(s.Masked("SPR-7KQ9-M3XA", 0), "SPR-\u2022\u2022\u2022\u2022-\u2022\u2022\u2022\u2022");
 }
 
+TEST(ShapeTest, MaskedShowsAtMostHalfTheRandomCharactersAndNoneOfFourOrFewer) {
+  const std::string dot = "\u2022";
+  struct Case {
+    const char* pattern;
+    const char* code;
+    std::string masked;
+  };
+  const std::vector<Case> cases = {
+      {"PROMO-2027-##", "PROMO-2027-26", "PROMO-2027-" + dot + dot},  // printed whole before
+      {"#", "7", dot},
+      {"A###", "A7K9", "A" + dot + dot + dot},
+      {"####", "7K9Q", dot + dot + dot + dot},
+      {"#####", "7K9QM", "7K" + dot + dot + dot},
+      {"X-######", "X-7K9QM3", "X-7K" + dot + dot + dot + dot},
+      {"SPR-####-####", "SPR-7KQ9-M3XA", "SPR-7K" + dot + dot + "-" + dot + dot + dot + dot},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.pattern);
+    auto s = CodeShape::FromPattern(c.pattern);
+    EXPECT_EQ(s.Masked(c.code), c.masked);
+    // Asking for more shows no more than half.
+    std::string many = s.Masked(c.code, 100);
+    size_t dots = 0;
+    for (size_t i = many.find(dot); i != std::string::npos; i = many.find(dot, i + 1)) ++dots;
+    const size_t shown = s.random_length() - dots;
+    EXPECT_LE(shown * 2, s.random_length());
+    if (s.random_length() <= 4) EXPECT_EQ(shown, 0u);
+  }
+  // A code of parts: length 2 with a prefix.
+  EXPECT_EQ(CodeShape::FromParts("SUMMER-", 2, 0, "-", "").Masked("SUMMER-AB"), "SUMMER-" + dot + dot);
+}
+
 TEST(ShapeTest, LiteralsMatchIgnoringCase) {
   auto s = CodeShape::FromParts("SPR-", 4, 0, "-", "");
   EXPECT_TRUE(s.LiteralsMatch("SPR-ABCD"));

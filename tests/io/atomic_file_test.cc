@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include "testing/subprocess.h"
 
@@ -97,6 +100,109 @@ TEST(AtomicFileTest, SpecialFilesAreNeverReplaced) {
   ASSERT_EQ(stat("/dev/null", &st), 0);
   EXPECT_TRUE(S_ISCHR(st.st_mode));
   EXPECT_EQ(ListDir(dir), (std::vector<std::string>{"fifo"}));
+}
+
+}  // namespace
+}  // namespace coupongen
+
+namespace coupongen {
+namespace {
+
+// Item 3 of issue 11: what the rename needs is checked before the caller commits elsewhere.
+TEST(AtomicFileCheckCommitTest, SeesWhatWouldMakeTheRenameFail) {
+  testing::TempDir dir;
+  const std::string target = dir / "out.csv";
+  auto ready = [&](bool overwrite) {
+    auto f = AtomicFile::Create(target, overwrite);
+    EXPECT_TRUE(f.ok()) << f.status().message();
+    EXPECT_TRUE((*f)->Append("code\n").ok());
+    EXPECT_TRUE((*f)->Close().ok());
+    return std::move(f).value();
+  };
+  {
+    auto f = ready(false);
+    EXPECT_TRUE(f->CheckCommit().ok());
+    // The target became a directory while we wrote.
+    ASSERT_EQ(mkdir(target.c_str(), 0700), 0);
+    EXPECT_EQ(f->CheckCommit().message(), target + " already exists (use --force to replace it)");
+  }
+  {
+    auto f = ready(true);
+    EXPECT_EQ(f->CheckCommit().message(), target + " is a directory");
+    ASSERT_EQ(rmdir(target.c_str()), 0);
+    // A dangling symlink appeared: with overwrite it is replaced (the link, not what it names).
+    ASSERT_EQ(symlink("missing/x", target.c_str()), 0);
+    EXPECT_TRUE(f->CheckCommit().ok());
+    ASSERT_TRUE(f->Commit().ok());
+    struct stat st;
+    ASSERT_EQ(lstat(target.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISREG(st.st_mode));
+  }
+  {
+    ASSERT_EQ(unlink(target.c_str()), 0);
+    auto f = ready(false);
+    ASSERT_EQ(symlink("missing/x", target.c_str()), 0);  // dangling: rename without overwrite would fail
+    EXPECT_EQ(f->CheckCommit().message(), target + " already exists (use --force to replace it)");
+    ASSERT_EQ(unlink(target.c_str()), 0);
+    // The temporary file was removed by someone else.
+    ASSERT_EQ(unlink(f->temp_path().c_str()), 0);
+    EXPECT_FALSE(f->CheckCommit().ok());
+  }
+  if (geteuid() != 0) {  // root writes anywhere: permission bits stop nothing
+    auto f = ready(false);
+    ASSERT_EQ(chmod(dir.path().c_str(), 0500), 0);
+    EXPECT_FALSE(f->CheckCommit().ok());
+    ASSERT_EQ(chmod(dir.path().c_str(), 0700), 0);
+  }
+}
+
+TEST(AtomicFileCheckCommitTest, ADanglingSymlinkIsAnExistingTargetWithoutOverwrite) {
+  testing::TempDir dir;
+  ASSERT_EQ(symlink("missing/x", (dir / "out.csv").c_str()), 0);
+  auto f = AtomicFile::Create(dir / "out.csv", false);
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.status().message(), dir / "out.csv" + " already exists (use --force to replace it)");
+  EXPECT_EQ(ListDir(dir.path()), (std::vector<std::string>{"out.csv"}));
+}
+
+// Item 11: temporary names carry the PID and fit NAME_MAX; a dead process's are removed.
+TEST(AtomicFileTempNameTest, CarriesThePidAndFitsTheNameLimit) {
+  testing::TempDir dir;
+  for (size_t length : {1u, 200u, 226u, 227u, 240u, 255u}) {
+    SCOPED_TRACE(length);
+    const std::string target = dir / std::string(length, 'x');
+    auto f = AtomicFile::Create(target, true);
+    ASSERT_TRUE(f.ok()) << f.status().message();
+    const std::string name = f->get()->temp_path().substr(dir.path().size() + 1);
+    EXPECT_LE(name.size(), 255u);
+    EXPECT_NE(name.find(".coupongen-" + std::to_string(getpid()) + "-"), std::string::npos) << name;
+    ASSERT_TRUE((*f)->Append("x").ok());
+    ASSERT_TRUE((*f)->Commit().ok());
+    EXPECT_EQ(ReadFile(target), "x");
+  }
+}
+
+TEST(AtomicFileTempNameTest, RemovesOnlyTheTemporaryFilesOfDeadProcesses) {
+  testing::TempDir dir;
+  // A process that is surely gone: a child that has exited and been reaped.
+  pid_t dead = fork();
+  ASSERT_GE(dead, 0);
+  if (dead == 0) _exit(0);
+  int status;
+  waitpid(dead, &status, 0);
+  const std::string mine = ".out.csv.coupongen-" + std::to_string(dead) + "-Ab12Cd";
+  const std::string alive = ".out.csv.coupongen-1-Ab12Cd";                                 // pid 1 lives
+  const std::string other_target = ".other.csv.coupongen-" + std::to_string(dead) + "-Ab12Cd";  // another target
+  const std::string odd = ".out.csv.coupongen-" + std::to_string(dead) + "-Ab12Cd.bak";       // not our naming
+  for (const auto& n : {mine, alive, other_target, odd}) WriteFile(dir / n, "codes");
+  ASSERT_EQ(mkdir((dir / (".out.csv.coupongen-" + std::to_string(dead) + "-dirdir")).c_str(), 0700), 0);
+  auto f = AtomicFile::Create(dir / "out.csv", false);
+  ASSERT_TRUE(f.ok());
+  f->reset();
+  auto names = ListDir(dir.path());
+  EXPECT_EQ(std::count(names.begin(), names.end(), mine), 0) << "the dead run's file is removed";
+  for (const auto& n : {alive, other_target, odd, ".out.csv.coupongen-" + std::to_string(dead) + "-dirdir"})
+    EXPECT_EQ(std::count(names.begin(), names.end(), n), 1) << n << " stays";
 }
 
 }  // namespace

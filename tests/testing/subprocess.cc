@@ -9,6 +9,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <filesystem>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -17,12 +20,14 @@
 
 namespace coupongen::testing {
 
-RunResult Run(const std::vector<std::string>& argv, const std::string& stdin_text, const std::string& cwd) {
+RunResult Run(const std::vector<std::string>& argv, const std::string& stdin_text, const std::string& cwd,
+              int timeout_seconds) {
   int in[2], out[2], err[2];
   if (pipe(in) || pipe(out) || pipe(err)) throw std::runtime_error("pipe failed");
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    setpgid(0, 0);  // its own process group: a timeout kills the child and whatever it started
     dup2(in[0], 0);
     dup2(out[1], 1);
     dup2(err[1], 2);
@@ -34,11 +39,17 @@ RunResult Run(const std::vector<std::string>& argv, const std::string& stdin_tex
     execvp(args[0], args.data());  // a bare name is looked up in PATH (groff, bash)
     _exit(127);
   }
+  setpgid(pid, pid);  // also here: no race with the kill below
   close(in[0]);
   close(out[1]);
   close(err[1]);
   signal(SIGPIPE, SIG_IGN);
   RunResult r;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  auto kill_group = [&] {
+    r.timed_out = true;
+    kill(-pid, SIGKILL);
+  };
   size_t written = 0;
   if (stdin_text.empty()) {
     close(in[1]);
@@ -51,7 +62,10 @@ RunResult Run(const std::vector<std::string>& argv, const std::string& stdin_tex
     if (out_open) fds[n++] = {out[0], POLLIN, 0};
     if (err_open) fds[n++] = {err[0], POLLIN, 0};
     if (in[1] >= 0) fds[n++] = {in[1], POLLOUT, 0};
-    if (poll(fds, n, -1) < 0) continue;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 && !r.timed_out) kill_group();
+    if (r.timed_out && left.count() <= -5000) break;  // killed, yet some descendant keeps the pipes open
+    if (poll(fds, n, static_cast<int>(std::max<long long>(left.count() > 0 ? left.count() : 100, 1))) < 0) continue;
     for (int i = 0; i < n; ++i) {
       if (!fds[i].revents) continue;
       if (fds[i].fd == in[1]) {
@@ -73,10 +87,17 @@ RunResult Run(const std::vector<std::string>& argv, const std::string& stdin_tex
       (fds[i].fd == out[0] ? r.out : r.err).append(buf, static_cast<size_t>(got));
     }
   }
+  if (in[1] >= 0) close(in[1]);
   close(out[0]);
   close(err[0]);
   int status = 0;
-  waitpid(pid, &status, 0);
+  while (true) {
+    pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid || (done < 0 && errno != EINTR)) break;
+    if (std::chrono::steady_clock::now() >= deadline && !r.timed_out) kill_group();
+    usleep(10000);
+  }
+  if (r.timed_out) r.err += "\n[test harness: killed after " + std::to_string(timeout_seconds) + " s]\n";
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
 }
@@ -87,12 +108,45 @@ RunResult RunCoupongen(const std::vector<std::string>& args, const std::string& 
   return Run(argv, stdin_text, cwd);
 }
 
+namespace {
+
+// Every directory MakeTempDir made in this process, removed when it exits.
+struct MadeDirs {
+  pid_t owner = getpid();
+  std::vector<std::string> dirs;
+  ~MadeDirs() {
+    if (getpid() != owner) return;  // a forked child exiting normally: not its to remove
+    for (const auto& d : dirs) RemoveTree(d);
+  }
+};
+
+MadeDirs& Made() {
+  static MadeDirs made;
+  return made;
+}
+
+}  // namespace
+
+void RemoveTree(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::permissions(path, std::filesystem::perms::owner_all, std::filesystem::perm_options::add, ec);
+  // Directories a test made unsearchable (chmod 000) would stop remove_all as a non-root user.
+  for (auto it = std::filesystem::recursive_directory_iterator(path, std::filesystem::directory_options::skip_permission_denied, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
+    if (it->is_directory(ec) && !it->is_symlink(ec))
+      std::filesystem::permissions(it->path(), std::filesystem::perms::owner_all, std::filesystem::perm_options::add, ec);
+  std::filesystem::remove_all(path, ec);
+}
+
 std::string MakeTempDir() {
   const char* base = std::getenv("TMPDIR");
   std::string tmpl = std::string(base && *base ? base : "/tmp") + "/coupongen-test-XXXXXX";
   if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  Made().dirs.push_back(tmpl);
   return tmpl;
 }
+
+TempDir::~TempDir() { RemoveTree(path_); }
 
 void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
