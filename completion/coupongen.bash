@@ -21,7 +21,7 @@ _coupongen_options() {
         check) echo "--spec --ledger --json -h --help" ;;
         convert) echo "-f --format -o --output --promotion-rule --rejects --now --force -q --quiet -h --help" ;;
         init) echo "--template --list -h --help" ;;
-        ledger) echo "--ledger -f --format -o --output --force -q --quiet -h --help" ;;
+        ledger) echo "--ledger --spec --json -f --format -o --output --campaign --since --until --force -q --quiet -h --help" ;;
         *) echo "-h --help" ;;
     esac
 }
@@ -94,7 +94,7 @@ _coupongen() {
         -f | --format) _coupongen_words "$_coupongen_formats" "$cur"; return 0 ;;
         --template) _coupongen_words "$(_coupongen_templates "${COMP_WORDS[0]}")" "$cur"; return 0 ;;
         --shard) _coupongen_words "auto" "$cur"; return 0 ;;  # I/N is free text; auto: from the scheduler
-        -n | --count | --now | --seed | --promotion-rule | --range | --shards) return 0 ;;  # free text
+        -n | --count | --now | --seed | --promotion-rule | --range | --shards | --campaign | --since | --until) return 0 ;;  # free text
         -o | --output | --exclude | --ledger | --spec | --rejects) _coupongen_files "$cur"; return 0 ;;
     esac
 

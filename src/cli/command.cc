@@ -25,7 +25,7 @@ const std::vector<Subcommand>& Subcommands() {
        "convert FILE... -f FORMAT [-o PATH] [--promotion-rule ID] [--rejects PATH] [--force]", ConvertOptions,
        {"files"}, RunConvert},
       {"ledger", "look up and export the codes a ledger has issued",
-       "ledger (find CODE... | stats | export -f FORMAT [-o PATH]) --ledger DB", LedgerCommandOptions, {"action", "codes"},
+       "ledger (find CODE... [--json] | stats [--json] | export -f FORMAT [-o PATH] [--campaign NAME] [--since TIME] [--until TIME] [--force]) (--ledger DB | --spec SPEC) [-q]", LedgerCommandOptions, {"action", "codes"},
        RunLedger},
       {"init", "write a starting campaign spec from a template", "init [--template NAME] [PATH] | init --list",
        InitOptions, {"path"}, RunInit},

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <span>
 #include <type_traits>
 #include <memory>
@@ -130,10 +131,21 @@ RunFiles GenerateInputs(const std::string& spec_path, const Plan& plan) {
 
 namespace {
 
+// How a run keeps clear of the ledger's codes. A ledger holding few codes next to the run's count
+// is read into the uniqueness table (its packed keys of this shape straight in, other codes keyed
+// one by one). A ledger holding far more (a small run against years of campaigns) is not: each
+// code drawn is looked up in the ledger's index instead (Ledger::Find), which costs ~10 us a code
+// against ~30 ns a code read, so reading wins unless the ledger holds hundreds of codes per code
+// of the run.
+bool LookUpInLedger(uint64_t ledger_codes, uint64_t count) {
+  return ledger_codes > 65536 && ledger_codes / 256 > count;
+}
+
 // Codes that must never be produced: exclusion files and the ledger. Returns how many keys were
-// added to `taken`.
+// added to `taken` (with *lookup: how many ledger codes may have this shape, for the feasibility
+// rule). Sets *lookup when drawn codes are to be looked up in the ledger instead.
 Result<uint64_t> LoadTakenCodes(const Plan& plan, const CodeKeyer& keyer, Ledger* ledger, CodeSet* taken,
-                                Diagnostics& diag) {
+                                bool* lookup, Diagnostics& diag) {
   uint64_t added = 0;
   if (!plan.exclude_paths.empty()) {
     auto counts = AddExcludedCodes(plan.exclude_paths, keyer, taken);
@@ -144,13 +156,27 @@ Result<uint64_t> LoadTakenCodes(const Plan& plan, const CodeKeyer& keyer, Ledger
               " of this shape)");
   }
   if (ledger) {
+    auto counts = ledger->CountForShape(plan.shape, plan.alphabet);
+    if (!counts.ok()) return Status::IoError("ledger " + counts.status().message());
+    *lookup = LookUpInLedger(counts->same + counts->other, plan.count);
+    if (*lookup) {
+      added += counts->same + counts->other;
+      diag.Info("coupongen: ledger " + ledger->path() + " holds " + WithThousands(counts->same + counts->other) +
+                " codes that may have this shape: each code drawn is looked up in it");
+      return added;
+    }
     uint64_t issued = 0, relevant = 0;
-    Status s = ledger->ForEachCode([&](std::string_view code) {
+    Status s = ledger->ForEachPackedKey(plan.shape, plan.alphabet, [&](uint64_t packed) {
       ++issued;
-      if (auto key = keyer.Key(code))
-        if (taken->Insert(*key)) ++relevant;
-      return Status::Ok();
+      if (taken->Insert(packed + 1)) ++relevant;  // CodeKeyer's exact key of the same shape
     });
+    if (s.ok())
+      s = ledger->ForEachCodeExcept(plan.shape, plan.alphabet, [&](std::string_view code) {
+        ++issued;
+        if (auto key = keyer.Key(code))
+          if (taken->Insert(*key)) ++relevant;
+        return Status::Ok();
+      });
     if (!s.ok()) return Status::IoError("ledger " + s.message());  // e.g. a damaged page found while reading
     added += relevant;
     diag.Info("coupongen: ledger " + ledger->path() + " holds " + WithThousands(issued) + " issued codes (" +
@@ -167,9 +193,26 @@ unsigned long long PhysicalMemoryBytes() {
 // Draws plan.count unique codes and writes them; recipients get one each, in order. Each code is
 // recorded in the ledger session, when there is one, as it is made. The random generator works a
 // batch at a time (no allocation, no virtual call per code); the keyed one a code at a time.
+// With a ledger too large to read (LookUpInLedger): replaces each code of `codes` the ledger
+// holds by a new one that it does not. Replacements live in *spare.
+Status ReplaceIssued(CodeGenerator& gen, Ledger& ledger, std::vector<std::string_view>* codes,
+                     std::deque<std::string>* spare) {
+  CodeBatch one;
+  for (auto& code : *codes) {
+    while (true) {
+      auto found = ledger.Find(code);
+      if (!found.ok()) return Status::IoError("ledger " + found.status().message());
+      if (!*found) break;
+      COUPONGEN_RETURN_IF_ERROR(gen.NextBatch(1, &one));
+      code = spare->emplace_back(one[0]);
+    }
+  }
+  return Status::Ok();
+}
+
 template <typename Generator>
 Status WriteCodes(const Plan& plan, Generator& gen, OutputSink& sink, IssueSession* session, TimeMs now,
-                  Progress& progress, std::string* example) {
+                  Progress& progress, std::string* example, Ledger* lookup = nullptr) {
   constexpr uint64_t kCodesPerBatch = 4096;  // divides 65,536: Progress, which looks every 65,536 codes, still ticks
   const std::string rule = plan.base.promotion_rule_id.value_or("");
   WriterOptions wo = WriterOptionsFor(plan);
@@ -178,17 +221,26 @@ Status WriteCodes(const Plan& plan, Generator& gen, OutputSink& sink, IssueSessi
   if constexpr (std::is_same_v<Generator, CodeGenerator>) {
     const std::span<const std::string> recipients = plan.recipients;
     CodeBatch batch;
+    std::vector<std::string_view> checked;  // lookup: the batch with issued codes replaced
+    std::deque<std::string> spare;
+    std::string last;
     for (uint64_t done = 0; done < plan.count; done += batch.size()) {
       const size_t n = static_cast<size_t>(std::min(kCodesPerBatch, plan.count - done));
       COUPONGEN_RETURN_IF_ERROR(gen.NextBatch(n, &batch));
-      if (session)
-        for (std::string_view code : batch.codes())
-          COUPONGEN_RETURN_IF_ERROR(session->Record(code, plan.campaign, rule, now, plan.output_path));
+      std::span<const std::string_view> codes = batch.codes();
+      if (lookup) {
+        checked.assign(codes.begin(), codes.end());
+        spare.clear();
+        COUPONGEN_RETURN_IF_ERROR(ReplaceIssued(gen, *lookup, &checked, &spare));
+        codes = checked;
+      }
+      if (session) COUPONGEN_RETURN_IF_ERROR(session->RecordMany(codes, plan.campaign, rule, now, plan.output_path));
       const auto emails = recipients.empty() ? recipients : recipients.subspan(done, n);
-      COUPONGEN_RETURN_IF_ERROR(writer->WriteBatch(plan.base, batch.codes(), emails));
+      COUPONGEN_RETURN_IF_ERROR(writer->WriteBatch(plan.base, codes, emails));
       progress.Update(done + n);
+      if (!codes.empty() && done + n == plan.count) last = codes.back();
     }
-    if (!batch.empty()) *example = plan.shape.Masked(batch[batch.size() - 1]);
+    if (!last.empty()) *example = plan.shape.Masked(last);
   } else {
     Coupon coupon = plan.base;
     for (uint64_t i = 0; i < plan.count; ++i) {
@@ -201,6 +253,31 @@ Status WriteCodes(const Plan& plan, Generator& gen, OutputSink& sink, IssueSessi
     if (plan.count) *example = plan.shape.Masked(coupon.code);
   }
   return writer->Finish();
+}
+
+// Step 6 of both modes: make the codes durable as reserved, then the output visible, then mark
+// the codes delivered. A failure before the ledger's commit rolls it back (the codes were never
+// issued); a failure of the rename after it leaves them reserved, and the error says so: they are
+// never issued again, and `ledger stats` counts them as undelivered.
+Status CommitAndDeliver(Output& out, IssueSession* session, const Ledger* ledger, Diagnostics& diag) {
+  Status s = out.sink->Close();
+  if (s.ok()) s = out.CheckCommit();  // everything the rename needs, before the ledger commits
+  if (s.ok() && session) s = session->Commit();
+  if (!s.ok()) return s;
+  if (out.file) {
+    s = out.file->Commit();
+    if (!s.ok() && session)
+      return Status::IoError(s.message() + "; its " + WithThousands(session->recorded()) +
+                                  (session->recorded() == 1 ? " code stays" : " codes stay") + " reserved in ledger " +
+                                  ledger->path() + " as undelivered (never reissued)");
+    if (!s.ok()) return s;
+  }
+  if (session) {
+    Status d = session->MarkDelivered();
+    if (!d.ok())
+      diag.Warn("ledger " + d.message() + ": the output is in place, but its codes stay counted as undelivered");
+  }
+  return Status::Ok();
 }
 
 void PrintSummary(const Plan& plan, const Output& out, double secs, const std::string& example, Diagnostics& diag,
@@ -242,10 +319,7 @@ int GenerateKeyed(LoadedSpec& spec, const GenerateFlags& flags, Context& ctx, Di
   std::string example;
   Status s = WriteCodes(plan, keyed->generator, *out->sink, nullptr, flags.plan.now, progress, &example);
   progress.Finish(plan.count);
-  if (s.ok()) s = out->sink->Close();
-  if (s.ok()) s = out->CheckCommit();  // everything the rename needs, before the ledger commits
-  if (s.ok() && keyed->session) s = keyed->session->Commit();
-  if (s.ok() && out->file) s = out->file->Commit();
+  if (s.ok()) s = CommitAndDeliver(*out, keyed->session ? &*keyed->session : nullptr, keyed->ledger.get(), diag);
   if (!s.ok()) return diag.Fail(s);
 
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -300,15 +374,12 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
   std::unique_ptr<Ledger> ledger;
   std::optional<IssueSession> session;
   if (plan.ledger_path) {
-    auto opened = Ledger::Open(*plan.ledger_path);
-    if (!opened.ok()) return diag.Fail(Status::IoError("ledger " + opened.status().message()));
-    ledger = std::move(opened).value();
-    auto begun = ledger->BeginIssue();
-    if (!begun.ok()) return diag.Fail(Status::IoError("ledger " + begun.status().message()));
-    session.emplace(std::move(begun).value());
+    if (Status st = OpenLedgerSession(*plan.ledger_path, diag, &ledger, &session); !st.ok()) return diag.Fail(st);
   }
   CodeKeyer keyer(plan.shape, plan.alphabet);
-  auto taken = LoadTakenCodes(plan, keyer, ledger.get(), seen.get(), diag);
+  if (session) session->PackShape(plan.shape, plan.alphabet);  // 8 bytes a code when the shape allows
+  bool lookup = false;
+  auto taken = LoadTakenCodes(plan, keyer, ledger.get(), seen.get(), &lookup, diag);
   if (!taken.ok()) return diag.Fail(taken.status());
   Status feasible = CheckFeasibility(plan, *taken);
   if (!feasible.ok()) return diag.Fail(feasible);
@@ -330,16 +401,14 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
   Progress progress(ctx.err, plan.count, !flags->quiet && (flags->progress || ctx.err_is_tty), ctx.err_is_tty);
   std::string example;
   Status s = WriteCodes(plan, generator, *out->sink, session ? &*session : nullptr, flags->plan.now, progress,
-                        &example);
+                        &example, lookup ? ledger.get() : nullptr);
   progress.Finish(plan.count);
-  if (s.ok()) s = out->sink->Close();
-  if (s.ok()) s = out->CheckCommit();  // everything the rename needs, before the ledger commits
 
-  // 6. Make it durable, then visible: the ledger commits before the output is renamed into place,
-  //    so a code in a delivered file is always in the ledger. On any failure before the commit the
-  //    ledger rolls back and the temporary file is removed.
-  if (s.ok() && session) s = session->Commit();
-  if (s.ok() && out->file) s = out->file->Commit();
+  // 6. Make it durable, then visible: the ledger commits (codes reserved) before the output is
+  //    renamed into place, so a code in a delivered file is always in the ledger; then the codes
+  //    are marked delivered. On any failure before the commit the ledger rolls back and the
+  //    temporary file is removed.
+  if (s.ok()) s = CommitAndDeliver(*out, session ? &*session : nullptr, ledger.get(), diag);
   if (!s.ok()) return diag.Fail(s);
 
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -6,26 +6,35 @@
 #include "base/strings.h"
 #include "io/atomic_file.h"
 #include "io/coupon_reader.h"
+#include "ledger/rules_record.h"
 
 namespace coupongen {
 namespace {
 
-Problem KeyFileProblem(const Campaign& c, const std::string& message) {
-  Mark m = c.MarkOf("codes.key_file");
+// A problem located at `key` in the spec, or at the first of `fallbacks` the spec sets, or at the
+// file (a key left to its default has no place).
+Problem SpecProblem(const Campaign& c, const std::string& key, const std::string& message,
+                    std::initializer_list<const char*> fallbacks = {}) {
+  Mark m = c.MarkOf(key);
+  for (const char* other : fallbacks)
+    if (!m.line) m = c.MarkOf(other);
   Problem p;
   p.where = m.line ? c.file + ":" + std::to_string(m.line) + ":" + std::to_string(m.column) : c.file;
-  p.key = "codes.key_file";
+  p.key = key;
   p.message = message;
   p.line = m.line;
   p.column = m.column;
   return p;
 }
 
+Problem KeyFileProblem(const Campaign& c, const std::string& message) { return SpecProblem(c, "codes.key_file", message); }
+
 std::string ShardText(Shard s) { return std::to_string(s.index) + "/" + std::to_string(s.count); }
 
 // What the ledger holds for one campaign and key.
 struct IssuedRanges {
   std::vector<SequenceRange> ranges;
+  std::vector<LedgerRange> recorded;  // the same, as the ledger holds them (with their code rules)
   uint64_t next = 0;             // one past the highest number issued: where the next run starts
   std::string other_key_id;      // a key the campaign's ranges were issued under, if not this one
 };
@@ -35,6 +44,7 @@ Result<IssuedRanges> FindIssuedRanges(Ledger& ledger, const std::string& campaig
   Status s = ledger.ForEachRange([&](const LedgerRange& r) {
     if (r.campaign == campaign && r.key_id == key_id) {
       out.ranges.push_back({r.start, r.count});
+      out.recorded.push_back(r);
       out.next = std::max(out.next, r.start + r.count);  // the ledger keeps start + count <= 2^63 - 1
     } else if (r.campaign == campaign) {
       out.other_key_id = r.key_id;
@@ -55,6 +65,51 @@ uint64_t IssuedOutside(const IssuedRanges& issued, SequenceRange run) {
     outside += r.count - static_cast<uint64_t>(hi > lo ? hi - lo : 0);
   }
   return outside;
+}
+
+// The contract's rule for keyed runs: the code rules of a campaign and key never change, since the
+// same sequence numbers would map to other codes (some of them issued already). Compares this
+// run's rules with those of the latest recorded run that differs; each changed field is one
+// problem at its place in the spec (exit 3). Ranges recorded without rules (by a coupongen before
+// schema 2, or unreadable) cannot be compared: a warning says so, and this run's rules, recorded
+// with its range, bind the runs after it.
+bool CheckRulesUnchanged(const LoadedSpec& spec, const Ledger& ledger, const IssuedRanges& issued,
+                         const RulesRecord& rules, const std::string& key_id, Diagnostics& diag) {
+  const LedgerRange* differing = nullptr;
+  std::vector<RulesChange> changes;
+  uint64_t unknown = 0, known = 0;
+  for (const auto& r : issued.recorded) {
+    auto then = r.rules.empty() ? std::nullopt : RulesRecord::Parse(r.rules);
+    if (!then) {
+      ++unknown;
+      continue;
+    }
+    ++known;
+    auto found = RulesChanges(rules, *then);
+    if (!found.empty() && (!differing || r.issued_at >= differing->issued_at)) {
+      differing = &r;
+      changes = std::move(found);
+    }
+  }
+  if (unknown && !known)
+    diag.Warn("ledger " + ledger.path() + ": " + WithThousands(unknown) + (unknown == 1 ? " earlier run" : " earlier runs") +
+              " of campaign " + spec.plan.campaign + " recorded no code rules (an older coupongen): they cannot be "
+              "compared with this run's; keep the rules they were issued with (this run's are recorded, and later "
+              "runs must match them)");
+  if (!differing) return true;
+  const Plan& plan = spec.plan;
+  for (const auto& c : changes) {
+    diag.Report(SpecProblem(spec.campaign, c.key,
+                            c.now + " differs from the run recorded in ledger " + ledger.path() + " on " +
+                                FormatTimestamp(differing->issued_at) + " (" + c.then + ", sequence " +
+                                RangeText({differing->start, differing->count}) + "): keyed campaign " + plan.campaign +
+                                " under key " + key_id + " must keep its code rules, or the same sequence numbers "
+                                "give other codes, some already issued; restore the rules, or use a new campaign "
+                                "name or key",
+                            {"codes.pattern", "codes.prefix", "codes.suffix", "codes.group", "codes.separator", "codes.length"}),
+                spec.campaign.text);
+  }
+  return false;
 }
 
 struct TakenSequences {
@@ -113,6 +168,19 @@ Result<TakenSequences> FindTakenSequences(const Plan& plan, Ledger* ledger, Keye
 
 }  // namespace
 
+Status OpenLedgerSession(const std::string& path, Diagnostics& diag, std::unique_ptr<Ledger>* ledger,
+                         std::optional<IssueSession>* session) {
+  LedgerOptions options;
+  options.on_wait = [&diag, path] { diag.Info("coupongen: waiting for ledger " + path + ": another run holds it"); };
+  auto opened = Ledger::Open(path, options);
+  if (!opened.ok()) return Status::IoError("ledger " + opened.status().message());
+  *ledger = std::move(opened).value();
+  auto begun = (*ledger)->BeginIssue();
+  if (!begun.ok()) return Status::IoError("ledger " + begun.status().message());
+  session->emplace(std::move(begun).value());
+  return Status::Ok();
+}
+
 Status CheckModeOptions(const Plan& plan, const KeyedFlags& flags, bool seed) {
   if (plan.mode == CodeMode::kKeyed) {
     if (seed)
@@ -169,12 +237,7 @@ std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flag
   std::optional<IssueSession> session;
   IssuedRanges issued;
   if (plan.ledger_path) {
-    auto opened = Ledger::Open(*plan.ledger_path);
-    if (!opened.ok()) return fail(Status::IoError("ledger " + opened.status().message()));
-    ledger = std::move(opened).value();
-    auto begun = ledger->BeginIssue();
-    if (!begun.ok()) return fail(Status::IoError("ledger " + begun.status().message()));
-    session.emplace(std::move(begun).value());
+    if (Status st = OpenLedgerSession(*plan.ledger_path, diag, &ledger, &session); !st.ok()) return fail(st);
     auto found = FindIssuedRanges(*ledger, plan.campaign, key_id);
     if (!found.ok()) return fail(found.status());
     issued = std::move(found).value();
@@ -188,6 +251,13 @@ std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flag
       *exit_code = kExitInvalid;
       return std::nullopt;
     }
+  }
+
+  // 2b. The code rules must be those the campaign and key were issued with before (exit 3).
+  const RulesRecord rules = RecordRules(plan.alphabet, plan.shape, plan.rules);
+  if (ledger && !CheckRulesUnchanged(*spec, *ledger, issued, rules, key_id, diag)) {
+    *exit_code = kExitInvalid;
+    return std::nullopt;
   }
 
   // 3. The run and this process's part of it (see the header for which numbers).
@@ -225,7 +295,8 @@ std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flag
 
   // 6. Record the part as issued; a part overlapping a range issued before is refused (exit 4).
   if (session) {
-    Status s = session->RecordRange(LedgerRange{plan.campaign, key_id, part.start, part.count, now, plan.output_path});
+    Status s = session->RecordRange(
+        LedgerRange{plan.campaign, key_id, part.start, part.count, now, plan.output_path, rules.Serialize()});
     if (s.code() == Status::Code::kInvalid)
       return fail(Status::Infeasible("ledger " + s.message() + ": its codes cannot be issued twice"));
     if (!s.ok()) return fail(Status::IoError("ledger " + s.message()));

@@ -32,6 +32,12 @@ struct KeyedRun {
   std::optional<IssueSession> session;   // holds the recorded range; Commit before the rename
 };
 
+/// Opens the run's ledger (creating it when missing) and begins its write session, which a
+/// second run sharing the ledger waits for: after about a second of waiting it says so on stderr
+/// ("waiting for ledger L.db: another run holds it"). Errors are prefixed "ledger ".
+Status OpenLedgerSession(const std::string& path, Diagnostics& diag, std::unique_ptr<Ledger>* ledger,
+                         std::optional<IssueSession>* session);
+
 /// Usage errors (exit 2) for options that do not fit the spec's mode: --range, --shard and
 /// --create-key need keyed mode; --seed has no meaning in it (the key decides every code).
 Status CheckModeOptions(const Plan& plan, const KeyedFlags& flags, bool seed);

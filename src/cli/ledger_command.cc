@@ -1,8 +1,13 @@
-// coupongen ledger: look up and export the codes a ledger has issued.
+// coupongen ledger: look up, count and export the codes a ledger has issued.
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
 #include "base/exit_codes.h"
 #include "base/strings.h"
 #include "cli/command.h"
 #include "cli/output.h"
+#include "cli/spec_loading.h"
 #include "cli/summary.h"
 #include "io/coupon_writer.h"
 #include "ledger/ledger.h"
@@ -14,9 +19,14 @@ po::options_description LedgerCommandOptions() {
   d.add_options()
       ("action", po::value<std::string>()->required(), "find | stats | export")
       ("codes", po::value<std::vector<std::string>>(), "find: the codes to look up")
-      ("ledger", po::value<std::string>()->required()->value_name("DB"), "the ledger database")
+      ("ledger", po::value<std::string>()->value_name("DB"), "the ledger database")
+      ("spec", po::value<std::string>()->value_name("SPEC"), "use the ledger SPEC names ('ledger:'; --ledger overrides)")
+      ("json", "find, stats: print one JSON object")
       ("format,f", po::value<std::string>()->value_name("FORMAT"), "export: csv | json | jsonapi | imports")
       ("output,o", po::value<std::string>()->value_name("PATH")->default_value("-"), "export: write here ('-' = stdout)")
+      ("campaign", po::value<std::string>()->value_name("NAME"), "export: only this campaign's codes")
+      ("since", po::value<std::string>()->value_name("TIME"), "export: only codes issued at or after TIME (ISO 8601)")
+      ("until", po::value<std::string>()->value_name("TIME"), "export: only codes issued at or before TIME (ISO 8601)")
       ("force", "export: replace an existing output file")
       ("quiet,q", "print nothing but errors");
   return d;
@@ -24,62 +34,131 @@ po::options_description LedgerCommandOptions() {
 
 namespace {
 
-int Find(Ledger& ledger, const std::vector<std::string>& codes, Context& ctx, Diagnostics& diag) {
+using nlohmann::json;
+
+int Find(Ledger& ledger, const std::vector<std::string>& codes, bool as_json, Context& ctx, Diagnostics& diag) {
   if (codes.empty()) return diag.Fail(Status::Usage("ledger find: give the codes to look up"));
   bool all_found = true;
   SummaryRows rows;
+  json found = json::array();
   for (const auto& code : codes) {
     auto entry = ledger.Find(code);
     if (!entry.ok()) return diag.Fail(entry.status());
     if (!*entry) {
       all_found = false;
       rows.push_back({code, "not issued through this ledger"});
+      found.push_back({{"code", code}, {"issued", false}});
       continue;
     }
     const LedgerEntry& e = **entry;
     rows.push_back({code, "issued " + FormatTimestamp(e.issued_at) + " for campaign " + e.campaign +
                               (e.promotion_rule_id.empty() ? "" : " (promotion rule " + e.promotion_rule_id + ")") +
                               " into " + (e.output_path == "-" ? "stdout" : e.output_path) +
-                              (e.code != code ? " as " + e.code : "")});
+                              (e.code != code ? " as " + e.code : "") +
+                              (e.delivered ? "" : " (reserved, never delivered: the run failed before its output was in place)")});
+    json j = {{"code", code},          {"issued", true},        {"issued_as", e.code},
+              {"campaign", e.campaign}, {"issued_at", FormatTimestamp(e.issued_at)},
+              {"output_path", e.output_path}, {"delivered", e.delivered}};
+    if (!e.promotion_rule_id.empty()) j["promotion_rule_id"] = e.promotion_rule_id;
+    found.push_back(std::move(j));
   }
-  ctx.out << FormatRows(rows);
+  if (as_json)
+    ctx.out << json{{"ledger", ledger.path()}, {"codes", std::move(found)}}.dump(2) << '\n';
+  else
+    ctx.out << FormatRows(rows);
   return all_found ? kExitSuccess : kExitInvalid;
 }
 
-int Stats(Ledger& ledger, Context& ctx, Diagnostics& diag) {
+int Stats(Ledger& ledger, bool as_json, Context& ctx, Diagnostics& diag) {
   auto stats = ledger.Stats();
   if (!stats.ok()) return diag.Fail(stats.status());
   SummaryRows rows;
-  uint64_t total = 0;
+  uint64_t total = 0, undelivered = 0;
+  json campaigns = json::array();
   for (const auto& s : *stats) {
     total += s.count;
-    rows.push_back({s.campaign, WithThousands(s.count) + " codes, " + FormatTimestamp(s.first_issued_at) + " .. " +
-                                    FormatTimestamp(s.last_issued_at)});
+    undelivered += s.undelivered;
+    rows.push_back({s.campaign, WithThousands(s.count) + " codes" +
+                                    (s.keyed ? " (" + WithThousands(s.keyed) + " keyed)" : "") +
+                                    (s.undelivered ? ", " + WithThousands(s.undelivered) + " undelivered" : "") + ", " +
+                                    FormatTimestamp(s.first_issued_at) + " .. " + FormatTimestamp(s.last_issued_at)});
+    campaigns.push_back({{"campaign", s.campaign},
+                         {"codes", s.count},
+                         {"keyed", s.keyed},
+                         {"delivered", s.count - s.undelivered},
+                         {"undelivered", s.undelivered},
+                         {"first_issued_at", FormatTimestamp(s.first_issued_at)},
+                         {"last_issued_at", FormatTimestamp(s.last_issued_at)}});
+  }
+  if (as_json) {
+    ctx.out << json{{"ledger", ledger.path()},
+                    {"campaigns", std::move(campaigns)},
+                    {"total", {{"codes", total}, {"undelivered", undelivered}, {"campaigns", stats->size()}}}}
+                   .dump(2)
+            << '\n';
+    return kExitSuccess;
   }
   rows.push_back({"total", WithThousands(total) + " codes in " + WithThousands(stats->size()) +
-                               (stats->size() == 1 ? " campaign" : " campaigns")});
+                               (stats->size() == 1 ? " campaign" : " campaigns") +
+                               (undelivered ? ", " + WithThousands(undelivered) + " undelivered" : "")});
   ctx.out << FormatRows(rows);
   return kExitSuccess;
+}
+
+struct ExportFilter {
+  std::optional<std::string> campaign;
+  std::optional<TimeMs> since, until;
+  bool Keeps(const LedgerEntry& e) const {
+    return (!campaign || e.campaign == *campaign) && (!since || e.issued_at >= *since) && (!until || e.issued_at <= *until);
+  }
+};
+
+// --since/--until: ISO 8601 times, as everywhere (a usage error when unreadable).
+bool ReadTime(const po::variables_map& vm, const char* name, std::optional<TimeMs>* out, Diagnostics& diag) {
+  if (!vm.count(name)) return true;
+  std::string error;
+  *out = ParseTimestamp(vm[name].as<std::string>(), &error);
+  if (*out) return true;
+  diag.Error(std::string("ledger export: --") + name + ": " + error);
+  return false;
 }
 
 int Export(Ledger& ledger, const po::variables_map& vm, Context& ctx, Diagnostics& diag) {
   if (!vm.count("format")) return diag.Fail(Status::Usage("ledger export: -f FORMAT is required"));
   auto format = ParseFormat(vm["format"].as<std::string>());
-  if (!format) return diag.Fail(Status::Usage("ledger export: -f: use csv, json, jsonapi or imports"));
-  // The columns: code, and the promotion rule when any code has one. jsonapi and imports need it.
+  if (!format)
+    return diag.Fail(Status::Usage("ledger export: -f: use csv, json, jsonapi or imports"));
+  ExportFilter filter;
+  if (vm.count("campaign")) filter.campaign = vm["campaign"].as<std::string>();
+  if (!ReadTime(vm, "since", &filter.since, diag) || !ReadTime(vm, "until", &filter.until, diag)) return kExitUsage;
+
+  // The columns: code, and the promotion rule when any code has one. jsonapi and imports need it
+  // on every code; an imports document has one parent rule, so imports take one rule's codes.
   WriterOptions wo;
   wo.format = *format;
-  wo.campaign = "ledger-export";
-  bool with_rule = false, without_rule = false;
+  wo.campaign = filter.campaign.value_or("ledger-export");
+  bool without_rule = false;
+  std::vector<std::string> rules;
   Status s = ledger.ForEachEntry([&](const LedgerEntry& e) {
-    (e.promotion_rule_id.empty() ? without_rule : with_rule) = true;
+    if (!filter.Keeps(e)) return Status::Ok();
+    if (e.promotion_rule_id.empty()) without_rule = true;
+    else if (std::find(rules.begin(), rules.end(), e.promotion_rule_id) == rules.end() && rules.size() < 2)
+      rules.push_back(e.promotion_rule_id);
     return Status::Ok();
   });
   if (!s.ok()) return diag.Fail(s);
   if (without_rule && (*format == OutputFormat::kJsonApi || *format == OutputFormat::kImports))
     return diag.Fail(Status::Invalid("ledger export: some codes have no promotion rule, which " +
-                                     std::string(FormatName(*format)) + " needs: export as csv or json"));
-  if (with_rule) wo.fields.Add(Field::kPromotionRuleId);
+                                     std::string(FormatName(*format)) +
+                                     " needs: export as csv or json, or choose a campaign with --campaign"));
+  if (*format == OutputFormat::kImports && rules.size() > 1)
+    return diag.Fail(Status::Invalid("ledger export: the codes belong to more than one promotion rule (" + rules[0] +
+                                     ", " + rules[1] + ", ...), and an imports document has one parent: "
+                                     "export one campaign at a time with --campaign"));
+  if (!rules.empty()) {
+    wo.fields.Add(Field::kPromotionRuleId);
+    wo.parent_rule_id = rules[0];
+  }
   const std::string path = vm["output"].as<std::string>();
   RunFiles inputs;
   inputs.AddLedger(ledger.path());
@@ -90,6 +169,7 @@ int Export(Ledger& ledger, const po::variables_map& vm, Context& ctx, Diagnostic
   Coupon c;
   uint64_t n = 0;
   s = ledger.ForEachEntry([&](const LedgerEntry& e) {
+    if (!filter.Keeps(e)) return Status::Ok();
     c.code = e.code;
     c.promotion_rule_id = e.promotion_rule_id.empty() ? std::nullopt : std::optional(e.promotion_rule_id);
     ++n;
@@ -101,6 +181,23 @@ int Export(Ledger& ledger, const po::variables_map& vm, Context& ctx, Diagnostic
   if (!s.ok()) return diag.Fail(s);
   diag.Info("coupongen: exported " + WithThousands(n) + " codes to " + out->Describe(path));
   return kExitSuccess;
+}
+
+// --ledger DB, else the ledger the spec names (--spec SPEC); a usage error without either.
+std::optional<std::string> LedgerPath(const po::variables_map& vm, Context& ctx, Diagnostics& diag, int* code) {
+  if (vm.count("ledger")) return vm["ledger"].as<std::string>();
+  if (!vm.count("spec")) {
+    *code = diag.Fail(Status::Usage("ledger: give the ledger with --ledger DB or --spec SPEC"));
+    return std::nullopt;
+  }
+  auto spec = LoadSpec(vm, PlanOptions{}, ctx, code);
+  if (!spec) return std::nullopt;
+  if (!spec->plan.ledger_path) {
+    *code = diag.Fail(Status::Usage("ledger: " + vm["spec"].as<std::string>() +
+                                    " names no ledger ('ledger:' at its top): give it with --ledger DB"));
+    return std::nullopt;
+  }
+  return spec->plan.ledger_path;
 }
 
 }  // namespace
@@ -116,12 +213,21 @@ int RunLedger(const po::variables_map& vm, Context& ctx) {
     return kExitUsage;
   }
   if (action != "find" && !args.empty()) return diag.Fail(Status::Usage("ledger " + action + ": unexpected argument '" + args[0] + "'"));
+  const bool as_json = vm.count("json") > 0;
+  if (as_json && action == "export")
+    return diag.Fail(Status::Usage("ledger export: --json is for find and stats (export takes -f json)"));
+  if (action != "export")
+    for (const char* only : {"campaign", "since", "until", "format"})
+      if (vm.count(only)) return diag.Fail(Status::Usage("ledger " + action + ": --" + only + " is for export"));
+  int code = 0;
+  auto path = LedgerPath(vm, ctx, diag, &code);
+  if (!path) return code;
   LedgerOptions options;
   options.create_if_missing = false;  // querying a ledger that is not there is an error
-  auto ledger = Ledger::Open(vm["ledger"].as<std::string>(), options);
+  auto ledger = Ledger::Open(*path, options);
   if (!ledger.ok()) return diag.Fail(Status::IoError("ledger " + ledger.status().message()));
-  if (action == "find") return Find(**ledger, args, ctx, diag);
-  if (action == "stats") return Stats(**ledger, ctx, diag);
+  if (action == "find") return Find(**ledger, args, as_json, ctx, diag);
+  if (action == "stats") return Stats(**ledger, as_json, ctx, diag);
   return Export(**ledger, vm, ctx, diag);
 }
 

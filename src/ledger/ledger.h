@@ -28,12 +28,15 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/status.h"
 #include "base/timestamp.h"
+#include "codes/alphabet.h"
+#include "codes/shape.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -58,14 +61,20 @@ struct LedgerEntry {
   std::string promotion_rule_id;  // "" when the spec set none
   TimeMs issued_at = 0;
   std::string output_path;        // as given to generate ("-" for stdout)
+  bool delivered = true;          // false: reserved, but the run never marked its output delivered
 
   bool operator==(const LedgerEntry&) const = default;
 };
 
-/// Per campaign: how many codes were issued, and when the first and last were.
+/// Per campaign: how many codes were issued, and when the first and last were. Keyed runs count
+/// the sequence numbers of their ranges (`keyed`, included in `count`). Undelivered codes were
+/// reserved by a run whose output was never renamed into place (it failed or was killed between
+/// its commit and the rename): they are never issued again.
 struct CampaignStats {
   std::string campaign;
-  uint64_t count = 0;
+  uint64_t count = 0;        // codes issued (reserved), random and keyed
+  uint64_t keyed = 0;        // of which by keyed ranges
+  uint64_t undelivered = 0;  // of which were never delivered
   TimeMs first_issued_at = 0;
   TimeMs last_issued_at = 0;
 
@@ -80,6 +89,8 @@ struct LedgerRange {
   uint64_t count = 0;  // > 0; start + count <= INT64_MAX
   TimeMs issued_at = 0;
   std::string output_path;
+  std::string rules;       // the run's code rules (ledger/rules_record.h); "" = not recorded (schema 1)
+  bool delivered = true;   // read back only; RecordRange records a range undelivered
 
   bool operator==(const LedgerRange&) const = default;
 };
@@ -91,7 +102,16 @@ struct LedgerOptions {
   /// Create the file and schema when the path does not exist. `ledger find|stats|export` pass
   /// false: querying a ledger that is not there is an error, not an empty ledger.
   bool create_if_missing = true;
+  /// Called once, after about a second of waiting for another process's lock (BeginIssue and
+  /// any statement), so the caller can say why nothing happens. Not called when the lock comes
+  /// sooner. Runs on the waiting thread; must not use the Ledger.
+  std::function<void()> on_wait;
+  int wait_notice_ms = 1000;
 };
+
+namespace ledger_internal {
+struct BusyState;
+}
 
 class Ledger;
 
@@ -115,16 +135,38 @@ class IssueSession {
   Status Record(std::string_view code, std::string_view campaign, std::string_view promotion_rule_id,
                 TimeMs issued_at, std::string_view output_path);
 
+  /// Record() of each code (all with the same attributes), faster for packed codes.
+  Status RecordMany(std::span<const std::string_view> codes, std::string_view campaign,
+                    std::string_view promotion_rule_id, TimeMs issued_at, std::string_view output_path);
+
   /// Records a range of sequence numbers. A range overlapping one already recorded for the same
   /// campaign and key_id is Invalid (adjacent ranges are fine); so are count == 0 and ranges
   /// reaching past INT64_MAX. REQUIRES: not committed.
   Status RecordRange(const LedgerRange& range);
 
-  /// Makes everything recorded durable. On failure the session is still open (and rolls back when
-  /// destroyed). REQUIRES: not committed.
+  /// Makes everything recorded durable, as RESERVED (undelivered). On failure the session is still
+  /// open (and rolls back when destroyed). REQUIRES: not committed.
   /// Record and Commit fail with InterruptedStatus() once a deferred signal is pending
   /// (base/interrupt.h), so an interrupted run rolls back instead of leaving a journal behind.
   Status Commit();
+
+  /// After Commit() and the output's rename: marks what this session recorded as delivered, in a
+  /// second short transaction. When it is never called (the rename failed, the process was
+  /// killed), the codes stay reserved: never issued again, and counted as undelivered by Stats().
+  /// REQUIRES: committed.
+  Status MarkDelivered();
+
+  /// Codes recorded so far (each code, and each number of each range).
+  uint64_t recorded() const { return recorded_; }
+
+  /// Codes of `shape` over `alphabet` recorded after this call are stored packed: 8 bytes each,
+  /// by shape, in blobs of sorted keys (see ledger.cc, "Packed codes"), written at Commit(). Needs
+  /// a shape whose folded keyspace fits 64 bits, a single-case alphabet (the key keeps no case),
+  /// and no '#' in the literal text; returns false (codes go to the text table) otherwise.
+  /// A packed Record does not look the code up in the ledger: the caller has made sure (through
+  /// Ledger::Find, or the keys of ForEachPackedKey and ForEachCode) that it is new, inside this
+  /// session. Duplicates among the session's own packed codes fail Commit() (Invalid).
+  bool PackShape(const CodeShape& shape, const Alphabet& alphabet);
 
  private:
   friend class Ledger;
@@ -135,8 +177,14 @@ class IssueSession {
                  std::string_view output_path, int64_t* id);
 
   sqlite3* db_;               // not owned; null once committed or moved from
+  sqlite3* committed_db_ = nullptr;  // after Commit(): for MarkDelivered()
+  std::vector<int64_t> batch_ids_, range_ids_;  // rows this session inserted
+  uint64_t recorded_ = 0;
   const std::string* path_;   // the Ledger's, for messages
+  Status FlushPacked();
   ledger_internal::StmtPtr insert_batch_, insert_code_, find_overlap_, insert_range_;
+  struct Packing;
+  std::shared_ptr<Packing> packing_;
   // The batch (campaign, rule, time, output) the previous Record went to: most runs use one.
   int64_t batch_id_ = 0;
   std::string batch_campaign_, batch_rule_, batch_output_;
@@ -164,9 +212,24 @@ class Ledger {
   /// code committed before it began plus the session's own. Stops at, and returns, the first
   /// non-ok status fn returns. The string_view is valid only during the call.
   Status ForEachCode(const std::function<Status(std::string_view code)>& fn);
+  /// The same, leaving out the codes packed under exactly `shape` and `alphabet` (which
+  /// ForEachPackedKey gives faster).
+  Status ForEachCodeExcept(const CodeShape& shape, const Alphabet& alphabet,
+                           const std::function<Status(std::string_view code)>& fn);
 
   /// The entry of `code`, ignoring case, or nullopt when it was never issued.
   Result<std::optional<LedgerEntry>> Find(std::string_view code);
+
+  /// The packed keys (CodeKeyer's key - 1) of every code issued of exactly this shape and alphabet.
+  Status ForEachPackedKey(const CodeShape& shape, const Alphabet& alphabet, const std::function<void(uint64_t)>& fn);
+
+  /// How many issued codes could have this shape: those packed under exactly this shape and
+  /// alphabet (`same`), and the others of the same total length (text codes, other shapes).
+  struct ShapeCounts {
+    uint64_t same = 0;
+    uint64_t other = 0;
+  };
+  Result<ShapeCounts> CountForShape(const CodeShape& shape, const Alphabet& alphabet);
 
   /// Per campaign (sorted by name): count, first and last issue time. Codes only, not ranges.
   Result<std::vector<CampaignStats>> Stats();
@@ -180,10 +243,17 @@ class Ledger {
   const std::string& path() const { return path_; }
 
  private:
-  Ledger(std::string path, ledger_internal::DbPtr db) : path_(std::move(path)), db_(std::move(db)) {}
+  Ledger(std::string path, ledger_internal::DbPtr db, std::unique_ptr<ledger_internal::BusyState> busy);
+
+  struct PackedShape;
+  Result<const std::vector<PackedShape>*> PackedShapes();
+  Status ForEachPackedCode(int64_t skip_shape_id, const std::function<Status(std::string_view, int64_t batch)>& fn);
 
   std::string path_;
+  std::shared_ptr<std::vector<PackedShape>> shapes_;  // loaded on first use; reset by BeginIssue
+  std::unique_ptr<ledger_internal::BusyState> busy_;  // declared before db_: outlives it
   ledger_internal::DbPtr db_;
+  ledger_internal::StmtPtr find_text_, find_packed_;  // after db_: finalized before it closes
 };
 
 }  // namespace coupongen

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -138,8 +139,12 @@ TEST_F(LedgerTest, RoundTrip) {
     ASSERT_TRUE(session->Record("SUMMER-EF56", "summer", "", kT2, "-").ok());
     Status st = session->Commit();
     ASSERT_TRUE(st.ok()) << st.message();
+    EXPECT_EQ(session->recorded(), 3u);
+    st = session->MarkDelivered();
+    ASSERT_TRUE(st.ok()) << st.message();
   }
   {
+    // Committed but never marked delivered (the output's rename failed): reserved, undelivered.
     auto session = ledger->BeginIssue();
     ASSERT_TRUE(session.ok()) << session.status().message();
     ASSERT_TRUE(session->Record("SPRING-GH78", "spring", "ruleA", kT3, "out/spring2.csv").ok());
@@ -150,9 +155,9 @@ TEST_F(LedgerTest, RoundTrip) {
       {"SPRING-AB12", "spring", "ruleA", kT1, "spring.csv"},
       {"spring-cd34", "spring", "ruleA", kT1, "spring.csv"},
       {"SUMMER-EF56", "summer", "", kT2, "-"},
-      {"SPRING-GH78", "spring", "ruleA", kT3, "out/spring2.csv"},
+      {"SPRING-GH78", "spring", "ruleA", kT3, "out/spring2.csv", false},
   };
-  const std::vector<CampaignStats> expected_stats = {{"spring", 3, kT1, kT3}, {"summer", 1, kT2, kT2}};
+  const std::vector<CampaignStats> expected_stats = {{"spring", 3, 0, 1, kT1, kT3}, {"summer", 1, 0, 0, kT2, kT2}};
 
   for (int pass = 0; pass < 2; ++pass) {  // the same through this Ledger and after reopening
     SCOPED_TRACE(pass == 0 ? "same ledger" : "reopened");
@@ -248,6 +253,7 @@ TEST_F(LedgerTest, SessionWithoutCommitRollsBack) {
     ASSERT_TRUE(session->RecordRange({"keep", "k1", 0, 10, kT1, "keep.csv"}).ok());
     ASSERT_TRUE(session->Commit().ok());
     EXPECT_FALSE(session->Commit().ok());  // a session commits once
+    ASSERT_TRUE(session->MarkDelivered().ok());
   }
   {
     auto session = ledger->BeginIssue();
@@ -258,7 +264,7 @@ TEST_F(LedgerTest, SessionWithoutCommitRollsBack) {
     // Destroyed without Commit (an error path of generate).
   }
   const std::set<std::string> kept = {"KEEP-0001"};
-  const std::vector<LedgerRange> kept_ranges = {{"keep", "k1", 0, 10, kT1, "keep.csv"}};
+  const std::vector<LedgerRange> kept_ranges = {{"keep", "k1", 0, 10, kT1, "keep.csv", "", true}};
   EXPECT_EQ(AllCodes(*ledger), kept);
   EXPECT_EQ(AllRanges(*ledger), kept_ranges);
   auto found = ledger->Find("ROLL-000001");
@@ -271,7 +277,7 @@ TEST_F(LedgerTest, SessionWithoutCommitRollsBack) {
   EXPECT_EQ(AllRanges(*ledger), kept_ranges);
   auto stats = ledger->Stats();
   ASSERT_TRUE(stats.ok());
-  EXPECT_EQ(*stats, (std::vector<CampaignStats>{{"keep", 1, kT1, kT1}}));
+  EXPECT_EQ(*stats, (std::vector<CampaignStats>{{"keep", 11, 10, 0, kT1, kT1}}));
   auto session = ledger->BeginIssue();  // and the ledger is still writable
   ASSERT_TRUE(session.ok()) << session.status().message();
   ASSERT_TRUE(session->Record("ROLL-000001", "roll", "r", kT3, "r.csv").ok());
@@ -350,6 +356,42 @@ TEST_F(LedgerTest, ChildDyingBeforeCommitLeavesLedgerUnchanged) {
     auto session = ledger->BeginIssue();  // the dead run's lock is gone
     ASSERT_TRUE(session.ok()) << session.status().message();
   }
+}
+
+// Killed between the commit and MarkDelivered (where generate renames its output): the codes
+// stay reserved, are never issued again, and are counted as undelivered.
+TEST_F(LedgerTest, ChildKilledAfterCommitLeavesCodesReserved) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  Child kid([&] {
+    auto ledger = Ledger::Open(path_);
+    if (!ledger.ok()) return 10;
+    auto session = (*ledger)->BeginIssue();
+    if (!session.ok()) return 11;
+    for (int i = 0; i < 100; ++i)
+      if (!session->Record(NumberedCode("RSV-", i), "reserved", "", kT1, "r.csv").ok()) return 12;
+    if (!session->RecordRange({"reserved", "k1", 0, 7, kT1, "r.csv"}).ok()) return 13;
+    if (!session->Commit().ok()) return 14;
+    char ready = 'r';
+    if (write(fds[1], &ready, 1) != 1) return 15;
+    while (true) pause();
+  });
+  close(fds[1]);
+  char ready = 0;
+  ASSERT_EQ(read(fds[0], &ready, 1), 1);
+  close(fds[0]);
+  kid.Kill();
+  EXPECT_EQ(kid.Wait(), 128 + SIGKILL);
+
+  auto ledger = OpenLedger(path_);
+  ASSERT_NE(ledger, nullptr);
+  auto stats = ledger->Stats();
+  ASSERT_TRUE(stats.ok()) << stats.status().message();
+  EXPECT_EQ(*stats, (std::vector<CampaignStats>{{"reserved", 107, 7, 107, kT1, kT1}}));
+  auto session = ledger->BeginIssue();
+  ASSERT_TRUE(session.ok()) << session.status().message();
+  EXPECT_EQ(session->Record("rsv-000042", "again", "", kT2, "x.csv").code(), Status::Code::kInvalid);
+  EXPECT_EQ(session->RecordRange({"reserved", "k1", 6, 1, kT2, "x.csv"}).code(), Status::Code::kInvalid);
 }
 
 TEST_F(LedgerTest, CommittedChildIsVisibleToParent) {
@@ -553,11 +595,11 @@ TEST_F(LedgerTest, RefusesForeignAndNewerDatabases) {
 
   std::filesystem::remove(path_);
   ASSERT_NE(OpenLedger(path_), nullptr);
-  run_sql("PRAGMA user_version = 2");
+  run_sql("PRAGMA user_version = 3");
   ledger = Ledger::Open(path_);
   ASSERT_FALSE(ledger.ok());
   EXPECT_EQ(ledger.status().message(),
-            path_ + ": ledger schema version 2 is newer than this coupongen supports (1); upgrade coupongen");
+            path_ + ": ledger schema version 3 is newer than this coupongen supports (2); upgrade coupongen");
 }
 
 TEST_F(LedgerTest, MissingLedgerWithoutCreate) {
@@ -626,14 +668,22 @@ TEST_F(LedgerTest, Ranges) {
   session = ledger->BeginIssue();
   ASSERT_TRUE(session.ok());
   EXPECT_EQ(session->RecordRange({"c", "k1", 240, 20, kT3, "y.csv"}).code(), Status::Code::kInvalid);  // committed
-  EXPECT_TRUE(session->RecordRange({"c", "k1", 250, 20, kT3, "y.csv"}).ok());
+  EXPECT_TRUE(session->RecordRange({"c", "k1", 250, 20, kT3, "y.csv", "alphabet=AB\n"}).ok());
   ASSERT_TRUE(session->Commit().ok());
+  EXPECT_EQ(session->recorded(), 20u);
 
+  // The first session's ranges were never marked delivered; the second's are.
+  ASSERT_TRUE(session->MarkDelivered().ok());
   const std::vector<LedgerRange> expected = {
-      {"c", "k1", 0, 100, kT1, "c.csv"},   {"c", "k1", 100, 100, kT1, "a.csv"}, {"c", "k1", 200, 50, kT1, "b.csv"},
-      {"c", "k1", 250, 20, kT3, "y.csv"},  {"c", "k2", 150, 10, kT1, "d.csv"},  {"d", "k1", 150, 10, kT1, "e.csv"},
+      {"c", "k1", 0, 100, kT1, "c.csv", "", false},   {"c", "k1", 100, 100, kT1, "a.csv", "", false},
+      {"c", "k1", 200, 50, kT1, "b.csv", "", false},  {"c", "k1", 250, 20, kT3, "y.csv", "alphabet=AB\n", true},
+      {"c", "k2", 150, 10, kT1, "d.csv", "", false},  {"d", "k1", 150, 10, kT1, "e.csv", "", false},
   };
   EXPECT_EQ(AllRanges(*ledger), expected);
+  auto stats = ledger->Stats();
+  ASSERT_TRUE(stats.ok());
+  const std::vector<CampaignStats> expected_stats = {{"c", 280, 280, 260, kT1, kT3}, {"d", 10, 10, 10, kT1, kT1}};
+  EXPECT_EQ(*stats, expected_stats);
 }
 
 // Not a test: timings for the report. Run with
@@ -690,6 +740,93 @@ TEST_F(LedgerTest, DISABLED_MillionCodes) {
             << "ForEachCode (" << n << "): " << scan << " s (cpu " << scan_cpu << " s)\n"
             << "Find: " << find * 1000 << " ms, Stats: " << stats << " s, ForEachEntry: " << entries << " s\n"
             << "file: " << size << " bytes, " << double(size) / kCodes << " bytes/code\n";
+}
+
+}  // namespace
+}  // namespace coupongen
+
+namespace coupongen {
+namespace {
+
+// Packed codes (PackShape): stored as keys of their shape, found ignoring case, written back out
+// as issued, counted, and read back as keys; codes of another shape stay text rows.
+TEST_F(LedgerTest, PackedCodes) {
+  std::string error;
+  auto alphabet = Alphabet::Parse("unambiguous", &error);
+  ASSERT_TRUE(alphabet);
+  const CodeShape shape = CodeShape::FromParts("SPR-", 8, 4, "-", "");
+  auto ledger = OpenLedger(path_);
+  ASSERT_NE(ledger, nullptr);
+  std::vector<std::string> codes;
+  for (int i = 0; i < 3000; ++i) {  // more than one bucket
+    std::string code = "SPR-";
+    unsigned v = static_cast<unsigned>(i) * 2654435761u;
+    for (int j = 0; j < 8; ++j) {
+      if (j == 4) code += '-';
+      code += alphabet->symbol(v % alphabet->size());
+      v /= static_cast<unsigned>(alphabet->size());
+      v += static_cast<unsigned>(i * 7 + j);
+    }
+    codes.push_back(code);
+  }
+  std::sort(codes.begin(), codes.end());
+  codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+  {
+    auto session = ledger->BeginIssue();
+    ASSERT_TRUE(session.ok());
+    ASSERT_TRUE(session->PackShape(shape, *alphabet));
+    for (const auto& c : codes) ASSERT_TRUE(session->Record(c, "spring", "rule", kT1, "s.csv").ok());
+    ASSERT_TRUE(session->Record("OTHER-1", "spring", "rule", kT1, "s.csv").ok());  // not the shape: a text row
+    ASSERT_TRUE(session->Commit().ok());
+    ASSERT_TRUE(session->MarkDelivered().ok());
+  }
+  auto found = ledger->Find(ToLowerAscii(codes[17]));
+  ASSERT_TRUE(found.ok()) << found.status().message();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ(**found, (LedgerEntry{codes[17], "spring", "rule", kT1, "s.csv", true}));
+  found = ledger->Find("SPR-2222-2222");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->has_value(), std::binary_search(codes.begin(), codes.end(), "SPR-2222-2222"));
+
+  std::set<std::string> all = AllCodes(*ledger);
+  std::set<std::string> expected(codes.begin(), codes.end());
+  expected.insert("OTHER-1");
+  EXPECT_EQ(all, expected);
+  EXPECT_EQ(AllEntries(*ledger).size(), codes.size() + 1);
+  auto stats = ledger->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(*stats, (std::vector<CampaignStats>{{"spring", codes.size() + 1, 0, 0, kT1, kT1}}));
+  auto counts = ledger->CountForShape(shape, *alphabet);
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->same, codes.size());
+  EXPECT_EQ(counts->other, 0u);  // OTHER-1 is shorter
+  uint64_t keys = 0;
+  ASSERT_TRUE(ledger->ForEachPackedKey(shape, *alphabet, [&](uint64_t) { ++keys; }).ok());
+  EXPECT_EQ(keys, codes.size());
+  uint64_t except = 0;
+  ASSERT_TRUE(ledger->ForEachCodeExcept(shape, *alphabet, [&](std::string_view) {
+    ++except;
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ(except, 1u);
+
+  // A second run: a duplicate within it fails the commit, which rolls back.
+  {
+    auto session = ledger->BeginIssue();
+    ASSERT_TRUE(session.ok());
+    ASSERT_TRUE(session->PackShape(shape, *alphabet));
+    ASSERT_TRUE(session->Record("SPR-ZZZZ-ZZZZ", "summer", "", kT2, "t.csv").ok());
+    ASSERT_TRUE(session->Record("spr-zzzz-zzzz", "summer", "", kT2, "t.csv").ok());
+    EXPECT_EQ(session->Commit().code(), Status::Code::kInvalid);
+  }
+  EXPECT_EQ(AllCodes(*ledger).size(), codes.size() + 1);
+
+  // A mixed-case alphabet keeps codes as text (the key would lose their case).
+  auto mixed = Alphabet::Parse("alphanumeric", &error);
+  ASSERT_TRUE(mixed);
+  auto session = ledger->BeginIssue();
+  ASSERT_TRUE(session.ok());
+  EXPECT_FALSE(session->PackShape(shape, *mixed));
 }
 
 }  // namespace
