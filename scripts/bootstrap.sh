@@ -20,6 +20,8 @@ packages=(
   python3                                     # independent output check in the tests
   groff-base man-db                           # man page rendering tests
   bash-completion                             # completion test
+  libhowardhinnant-date-dev tzdata            # spec time zones: IANA names from the system tz database
+  libxlsxwriter-dev                           # xlsx output for spreadsheets
 )
 
 as_root() {

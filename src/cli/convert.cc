@@ -19,7 +19,7 @@ po::options_description ConvertOptions() {
   po::options_description d("Options");
   d.add_options()
       ("files", po::value<std::vector<std::string>>()->required(), "coupon files in any readable format, optionally gzipped; '-' reads stdin")
-      ("format,f", po::value<std::string>()->required()->value_name("FORMAT"), "csv | json | jsonapi | imports")
+      ("format,f", po::value<std::string>()->required()->value_name("FORMAT"), "csv | json | jsonapi | imports | xlsx")
       ("output,o", po::value<std::string>()->value_name("PATH")->default_value("-"), "write here ('-' = stdout)")
       ("promotion-rule", po::value<std::string>()->value_name("ID"), "set (or override) every coupon's promotion rule id")
       ("rejects", po::value<std::string>()->value_name("PATH"), "write invalid rows here, unchanged, and convert the rest")
@@ -93,7 +93,7 @@ int RunConvert(const po::variables_map& vm, Context& ctx) {
   auto format = ParseFormat(format_name);
   if (!format) {
     std::string hint = ClosestMatch(format_name, FormatNames());
-    diag.Error("convert: -f: unknown format '" + format_name + "' (use csv, json, jsonapi or imports)" +
+    diag.Error("convert: -f: unknown format '" + format_name + "' (use csv, json, jsonapi, imports or xlsx)" +
                (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
     return kExitUsage;
   }
