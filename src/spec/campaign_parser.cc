@@ -7,6 +7,8 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -17,6 +19,7 @@
 #include <sstream>
 
 #include "base/strings.h"
+#include "base/utf8.h"
 #include "codes/alphabet.h"
 
 namespace coupongen {
@@ -348,15 +351,14 @@ class Parser {
   std::optional<std::string> Text(const YAML::Node& n, const std::string& key) {
     auto s = String(n, key);
     if (!s) return s;
-    for (char c : *s) {
-      if (c == '\n' || c == '\r') {
-        Error(n, key, "must be on one line (no line breaks)");
-        return std::nullopt;
-      }
-      if (static_cast<unsigned char>(c) < 0x20 && c != '\t') {
-        Error(n, key, "contains a control character");
-        return std::nullopt;
-      }
+    // No output field ever holds a control character (U+0000-U+001F, U+007F), a tab included.
+    if (s->find_first_of("\n\r") != std::string::npos) {
+      Error(n, key, "must be on one line (no line breaks)");
+      return std::nullopt;
+    }
+    if (size_t at = FindControlChar(*s); at != std::string::npos) {
+      Error(n, key, "contains " + DescribeCharAt(*s, at) + " (control characters are not allowed)");
+      return std::nullopt;
     }
     if (s->size() > 1024) {
       Error(n, key, "longer than 1024 characters");
@@ -459,6 +461,10 @@ class Parser {
     if (n.IsScalar()) {
       auto s = String(n, key);
       if (!s) return std::nullopt;
+      if (size_t at = FindControlChar(*s); at != std::string::npos) {
+        Error(n, key, "contains " + DescribeCharAt(*s, at) + " (control characters are not allowed)");
+        return std::nullopt;
+      }
       if (n.Tag() == "!") return nlohmann::json(*s);  // quoted: always a string
       if (*s == "true" || *s == "True" || *s == "TRUE") return nlohmann::json(true);
       if (*s == "false" || *s == "False" || *s == "FALSE") return nlohmann::json(false);
@@ -639,6 +645,9 @@ Result<Campaign> LoadCampaign(const std::string& path, Problems* problems) {
   } else {
     std::ifstream in(path, std::ios::binary);
     if (!in) return Status::IoError("cannot read spec " + path + ": " + std::strerror(errno));
+    struct stat st;
+    if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+      return Status::IoError("cannot read spec " + path + ": " + std::strerror(EISDIR));
     std::ostringstream ss;
     ss << in.rdbuf();
     if (in.bad()) return Status::IoError("cannot read spec " + path + ": " + std::strerror(errno));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/spreadsheet.h"
 #include "base/strings.h"
 #include "codes/keyed_generator.h"
 #include "spec/plan_code_rules.h"
@@ -148,7 +149,7 @@ void PlanRecipientsAndCount(const Campaign& c, const PlanOptions& o, Plan* plan,
     if (size_t skipped = plan->recipient_extras.rejects.size())
       r.Warn("recipients.on_invalid", "skipping " + WithThousands(skipped) + (skipped == 1 ? " row" : " rows") +
                                           " of the recipients file (invalid or duplicate addresses): " +
-                                          (rc.rejects ? "they go to " + Resolve(c.dir, *rc.rejects) + " with the reason" : "see rejects"));
+                                          (rc.rejects ? "they go to " + *rc.rejects + " with the reason" : "see rejects"));
   } else if (!rc.emails.empty()) {
     size_t before = problems->size();
     CheckInlineRecipients(c, problems);
@@ -238,7 +239,7 @@ void PlanMailing(const Campaign& c, Plan* plan, Reporter& r) {
             "recipients.on_invalid");
   if (rc.rejects && !rc.skip_invalid && !r.Given("recipients.on_invalid"))
     r.Error("recipients.rejects", "is used only with 'on_invalid: skip'");
-  if (rc.rejects) plan->rejects_path = Resolve(c.dir, *rc.rejects);
+  if (rc.rejects) plan->rejects_path = *rc.rejects;  // an output: relative to the working directory, as output.path
   if (!rc.keep.empty() && !rc.file) r.Error("recipients.keep", "needs recipients.file (the columns come from it)");
   if (!rc.keep.empty() && !c.output.mailing) r.Error("recipients.keep", "the kept columns go to the mailing file: add output.mailing");
   if (!c.output.mailing) return;
@@ -274,6 +275,7 @@ void PlanFixed(const Campaign& c, const PlanOptions& o, Plan* plan, Reporter& r)
     r.Error("codes.fixed", "a shared code is not kept unique: remove the ledger and exclusions for this campaign");
   plan->count = 1;
   plan->shape = CodeShape::FromParts(*k.fixed, 0, 0, "-", "");
+  plan->keyspace = ComputeKeyspace(plan->shape, plan->alphabet);  // one code: nothing to guess
 }
 
 void PlanOutput(const Campaign& c, const PlanOptions& o, Plan* plan, Reporter& r) {
@@ -297,6 +299,19 @@ void PlanOutput(const Campaign& c, const PlanOptions& o, Plan* plan, Reporter& r
                                  "rule in Commerce Layer (or remove the line for csv or xlsx output)");
   if ((plan->format == OutputFormat::kJsonApi || plan->format == OutputFormat::kImports) && !c.promotion_rule_id)
     r.Error("promotion_rule_id", "is required for " + format_name + " output" + format_from, "output.format");
+}
+
+// Values a spreadsheet would run as formulas (the csv and the mailing file are opened in one).
+void WarnFormulas(const Campaign& c, Reporter& r) {
+  const auto& a = c.coupon;
+  if (a.reference && LooksLikeFormula(*a.reference)) r.Warn("coupon.reference", FormulaWarning(*a.reference));
+  if (a.reference_origin && LooksLikeFormula(*a.reference_origin))
+    r.Warn("coupon.reference_origin", FormulaWarning(*a.reference_origin));
+  for (size_t i = 0; i < a.tags.size(); ++i)
+    if (LooksLikeFormula(a.tags[i])) r.Warn("coupon.tags", "tag " + std::to_string(i + 1) + " " + FormulaWarning(a.tags[i]));
+  if (c.codes.fixed && LooksLikeFormula(*c.codes.fixed)) r.Warn("codes.fixed", FormulaWarning(*c.codes.fixed));
+  if (!c.codes.pattern && !c.codes.prefix.empty() && LooksLikeFormula(c.codes.prefix))
+    r.Warn("codes.prefix", FormulaWarning(c.codes.prefix) + " (every code starts with it)");
 }
 
 void PlanAttributes(const Campaign& c, Plan* plan) {
@@ -334,6 +349,7 @@ Plan BuildPlan(const Campaign& c, const PlanOptions& o, Problems* problems) {
   PlanExpiry(c, o, &plan, r);
   PlanOutput(c, o, &plan, r);
   PlanMailing(c, &plan, r);
+  WarnFormulas(c, r);
   PlanAttributes(c, &plan);
   if (plan.fixed_code) plan.fields = FieldSet::Of(plan.base);  // one coupon, for everybody: no recipient_email
   for (const auto& e : c.codes.exclude) plan.exclude_paths.push_back(Resolve(c.dir, e));
@@ -360,6 +376,7 @@ Plan BuildPlan(const Campaign& c, const PlanOptions& o, Problems* problems) {
 }
 
 Status CheckFeasibility(const Plan& plan, uint64_t taken) {
+  if (plan.fixed_code) return Status::Ok();  // one shared code, not drawn from a keyspace
   long double need = static_cast<long double>(plan.count) + static_cast<long double>(taken);
   if (need * 2 > plan.keyspace.size) {
     std::string msg = "cannot make " + WithThousands(plan.count) + " unique codes: shape " + ShapeText(plan) +

@@ -57,7 +57,7 @@ struct Plan {
   std::optional<std::string> fixed_code;  // codes.fixed: the one shared code (count 1)
   /// recipients.keep's columns and the rows on_invalid: skip set aside (emails are in `recipients`).
   RecipientList recipient_extras;
-  std::optional<std::string> rejects_path;  // recipients.rejects, resolved against the spec's directory
+  std::optional<std::string> rejects_path;  // recipients.rejects (an output: relative to the working directory)
   std::optional<std::string> mailing_path;  // output.mailing (relative to the working directory)
   bool mailing_xlsx = false;                // by its extension
 };

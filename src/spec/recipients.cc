@@ -103,7 +103,7 @@ RecipientList LoadRecipientsFile(const std::string& path, const std::string& dis
             ", the header " + std::to_string(column + 1) + " or more)";
     } else {
       for (size_t i = 0; i < fields.size() && why.empty(); ++i) {
-        if (!IsValidUtf8(fields[i])) why = "not valid UTF-8 text";
+        if (!IsValidUtf8(fields[i])) why = "not valid UTF-8";
         else if (size_t at = FindControlChar(fields[i]); at != std::string::npos)
           why = "contains " + DescribeCharAt(fields[i], at) + " (control characters are not allowed)";
       }
