@@ -8,14 +8,14 @@
 # tests/cli/completion_test.cc checks that every command and option of the command table is here.
 
 _coupongen_commands="generate validate lint check convert init ledger keygen help"
-_coupongen_formats="csv json jsonapi imports"
+_coupongen_formats="csv json jsonapi imports xlsx"
 # Installed as $datadir/bash-completion/completions/coupongen, beside $datadir/coupongen/templates.
 _coupongen_installed_templates="${BASH_SOURCE[0]%/*}/../../coupongen/templates"
 
 # The options of command $1, long and short.
 _coupongen_options() {
     case $1 in
-        generate) echo "-o --output -f --format -n --count --now --exclude --ledger --seed --force -q --quiet --progress --range --shard --shards --create-key -h --help" ;;
+        generate) echo "-o --output -f --format -n --count --now --exclude --ledger --seed --report --force -q --quiet --progress --range --shard --shards --create-key -h --help" ;;
         validate) echo "--now --json -h --help" ;;
         lint) echo "--spec --now --json -h --help" ;;
         check) echo "--spec --ledger --json -h --help" ;;

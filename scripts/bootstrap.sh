@@ -23,6 +23,8 @@ packages=(
   dpkg-dev file                               # cpack -G DEB: dpkg-shlibdeps for Depends (and file, which CPack runs)
   python3-yaml systemd                        # deploy/ check: parse the Kubernetes manifest, systemd-analyze verify
   postgresql libpq-dev                        # the PostgreSQL test server (initdb, pg_ctl) and libpq for the tests
+  libhowardhinnant-date-dev tzdata            # spec time zones: IANA names from the system tz database
+  libxlsxwriter-dev                           # xlsx output for spreadsheets
 )
 
 as_root() {

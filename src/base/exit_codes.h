@@ -9,6 +9,7 @@ enum ExitCode : int {
   kExitUsage = 2,       // unknown command or option, missing argument
   kExitInvalid = 3,     // invalid spec or input data; nothing written
   kExitInfeasible = 4,  // not enough unique codes in the keyspace
+  kExitPartial = 5,     // finished, but set something aside (convert --rejects, upload refusals)
 };
 
 }  // namespace coupongen

@@ -91,8 +91,10 @@ size_t EditDistance(std::string_view a, std::string_view b) {
 std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates) {
   std::string best;
   size_t best_d = SIZE_MAX;
+  // Case is ignored: "Uppercase" suggests "uppercase", "CSV" suggests "csv".
+  const std::string lower = ToLowerAscii(word);
   for (const auto& c : candidates) {
-    size_t d = EditDistance(word, c);
+    size_t d = EditDistance(lower, ToLowerAscii(c));
     if (d < best_d) {
       best_d = d;
       best = c;

@@ -12,7 +12,7 @@ namespace coupongen {
 const std::vector<Subcommand>& Subcommands() {
   static const std::vector<Subcommand> table = {
       {"generate", "make a batch of unique codes from a campaign spec and write them",
-       "generate SPEC [-o PATH] [-f FORMAT] [-n COUNT] [--now TIME] [--exclude FILE]... [--ledger DB] [--seed TEXT] [--force] [-q | --progress] [--range START:COUNT] [--shard I/N | --shard auto [--shards N]] [--create-key]",
+       "generate SPEC [-o PATH] [-f FORMAT] [-n COUNT] [--now TIME] [--exclude FILE]... [--ledger DB] [--seed TEXT] [--report PATH] [--force] [-q | --progress] [--range START:COUNT] [--shard I/N | --shard auto [--shards N]] [--create-key]",
        GenerateOptions, {"spec"}, RunGenerate},
       {"validate", "check a campaign spec and print its summary, without generating",
        "validate SPEC [--now TIME] [--json]", ValidateOptions, {"spec"}, RunValidate},
@@ -22,7 +22,7 @@ const std::vector<Subcommand>& Subcommands() {
        "check CODE... --spec SPEC [--ledger DB] [--json]",
        CheckCommandOptions, {"codes"}, RunCheck},
       {"convert", "convert existing coupon files to another format, validating them",
-       "convert FILE... -f FORMAT [-o PATH] [--promotion-rule ID] [--rejects PATH] [--force]", ConvertOptions,
+       "convert FILE... -f FORMAT [-o PATH] [--promotion-rule ID] [--rejects PATH] [--now TIME] [--force] [-q]", ConvertOptions,
        {"files"}, RunConvert},
       {"ledger", "look up and export the codes a ledger has issued",
        "ledger (find CODE... [--json] | stats [--json] | export -f FORMAT [-o PATH] [--campaign NAME] [--since TIME] [--until TIME] [--force]) (--ledger DB | --spec SPEC) [-q]", LedgerCommandOptions, {"action", "codes"},

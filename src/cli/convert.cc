@@ -1,6 +1,7 @@
 // coupongen convert: existing coupon files -> any output format, validated as lint does. Invalid
 // rows stop the run, or with --rejects go there unchanged while the valid rows convert.
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -9,6 +10,8 @@
 #include "cli/command.h"
 #include "cli/data_checks.h"
 #include "cli/output.h"
+#include "cli/problem_folder.h"
+#include "base/spreadsheet.h"
 #include "io/coupon_reader.h"
 #include "io/coupon_writer.h"
 #include "io/rejects_writer.h"
@@ -19,7 +22,7 @@ po::options_description ConvertOptions() {
   po::options_description d("Options");
   d.add_options()
       ("files", po::value<std::vector<std::string>>()->required(), "coupon files in any readable format, optionally gzipped; '-' reads stdin")
-      ("format,f", po::value<std::string>()->required()->value_name("FORMAT"), "csv | json | jsonapi | imports")
+      ("format,f", po::value<std::string>()->required()->value_name("FORMAT"), "csv | json | jsonapi | imports | xlsx")
       ("output,o", po::value<std::string>()->value_name("PATH")->default_value("-"), "write here ('-' = stdout)")
       ("promotion-rule", po::value<std::string>()->value_name("ID"), "set (or override) every coupon's promotion rule id")
       ("rejects", po::value<std::string>()->value_name("PATH"), "write invalid rows here, unchanged, and convert the rest")
@@ -61,17 +64,40 @@ Problem RowProblem(const CouponReader& r, const CouponRow& row, const char* key,
   return p;
 }
 
-// What the target format cannot carry.
+// What the target format cannot carry: a problem of the conversion, usually shared by every row,
+// so it is said once with the number of rows (SharedProblems).
 void FormatChecks(OutputFormat f, const CouponReader& r, const CouponRow& row, Problems* out) {
   const Coupon& c = row.coupon;
-  if (f == OutputFormat::kCsv && c.metadata && *c.metadata != "{}")
-    out->push_back(RowProblem(r, row, "metadata", "cannot be written as csv: convert to json, jsonapi or imports"));
+  if ((f == OutputFormat::kCsv || f == OutputFormat::kXlsx) && c.metadata && *c.metadata != "{}")
+    out->push_back(RowProblem(r, row, "metadata", std::string("cannot be written as ") + FormatName(f) +
+                                                      ": convert to json, jsonapi or imports"));
   if (f == OutputFormat::kJsonApi && !c.tags.empty())
     out->push_back(RowProblem(r, row, "_add_tags", "cannot be sent in jsonapi (POST /api/coupons does not accept _add_tags)"));
   if ((f == OutputFormat::kJsonApi || f == OutputFormat::kImports) && !c.promotion_rule_id)
     out->push_back(RowProblem(r, row, "promotion_rule_id", std::string("is required for ") + FormatName(f) +
                                                                 " output (give --promotion-rule ID)"));
 }
+
+// The format problems, each said once: where it first happened and in how many rows.
+class SharedProblems {
+ public:
+  void Add(const Problem& p) {
+    auto [it, fresh] = first_.try_emplace(p.key + "\n" + p.message, p, 0);
+    ++it->second.second;
+    (void)fresh;
+  }
+  void Report(Diagnostics& diag, bool set_aside) {
+    for (auto& [key, entry] : first_) {
+      Problem p = entry.first;
+      if (entry.second > 1) p.message += " (and " + WithThousands(entry.second - 1) + " more rows)";
+      if (set_aside) p.severity = Problem::Severity::kWarning;
+      diag.Report(p);
+    }
+  }
+
+ private:
+  std::map<std::string, std::pair<Problem, uint64_t>> first_;
+};
 
 struct CheckResult {
   std::vector<bool> valid;  // per row, in reading order
@@ -93,7 +119,7 @@ int RunConvert(const po::variables_map& vm, Context& ctx) {
   auto format = ParseFormat(format_name);
   if (!format) {
     std::string hint = ClosestMatch(format_name, FormatNames());
-    diag.Error("convert: -f: unknown format '" + format_name + "' (use csv, json, jsonapi or imports)" +
+    diag.Error("convert: -f: unknown format '" + format_name + "' (use csv, json, jsonapi, imports or xlsx)" +
                (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
     return kExitUsage;
   }
@@ -121,7 +147,9 @@ int RunConvert(const po::variables_map& vm, Context& ctx) {
   CheckResult checked;
   CouponChecker checker(options->checks);
   CouponRow row;
-  Problems found;
+  Problems found, format_found;
+  ProblemFolder folder(diag);
+  SharedProblems shared;
   for (const auto& path : inputs.paths()) {
     auto reader = inputs.Open(path);
     if (!reader.ok()) return diag.Fail(reader.status());
@@ -136,14 +164,17 @@ int RunConvert(const po::variables_map& vm, Context& ctx) {
       found.clear();
       checker.Check(row, &found);
       AddSpecChecks(*options, r.name(), row, &found);
-      FormatChecks(*format, r, row, &found);
-      checked.valid.push_back(found.empty());
-      if (!found.empty()) {
+      format_found.clear();
+      FormatChecks(*format, r, row, &format_found);
+      for (const auto& p : format_found) shared.Add(p);
+      const bool valid = !HasErrors(found) && format_found.empty();
+      checked.valid.push_back(valid);
+      for (auto& p : found) {
+        if (rejects_path) p.severity = Problem::Severity::kWarning;
+        folder.Report(p);
+      }
+      if (!valid) {
         ++checked.invalid;
-        for (auto& p : found) {
-          if (rejects_path) p.severity = Problem::Severity::kWarning;
-          diag.Report(p);
-        }
         continue;
       }
       checked.fields.Merge(FieldSet::Of(row.coupon));
@@ -151,6 +182,8 @@ int RunConvert(const po::variables_map& vm, Context& ctx) {
     }
     if (!r.status().ok()) return diag.Fail(r.status());
   }
+  folder.Finish();
+  shared.Report(diag, rejects_path.has_value());
   if (checked.invalid && !rejects_path) {
     diag.Error(WithThousands(checked.invalid) + (checked.invalid == 1 ? " row is" : " rows are") +
                " invalid: nothing written (fix them, or pass --rejects PATH to set them aside)");
@@ -179,7 +212,7 @@ int RunConvert(const po::variables_map& vm, Context& ctx) {
   else if (checked.rules.size() == 1) wo.parent_rule_id = *checked.rules.begin();
   auto writer = MakeCouponWriter(wo, *out->sink);
   size_t index = 0;
-  uint64_t written = 0;
+  uint64_t written = 0, numeric_codes = 0;
   Status s;
   for (const auto& path : inputs.paths()) {
     auto reader = inputs.Open(path);
@@ -192,6 +225,7 @@ int RunConvert(const po::variables_map& vm, Context& ctx) {
         if (rule_override) row.coupon.promotion_rule_id = rule_override;
         s = writer->Write(row.coupon);
         ++written;
+        if (*format == OutputFormat::kCsv && SpreadsheetWouldChange(row.coupon.code)) ++numeric_codes;
       } else {
         s = rejects->Add(row.raw, r.imports_parent_resource_id());
       }
@@ -206,11 +240,16 @@ int RunConvert(const po::variables_map& vm, Context& ctx) {
   if (s.ok()) s = out->Commit();
   if (s.ok() && rejects_out) s = rejects_out->Commit();
   if (!s.ok()) return diag.Fail(s);
+  if (numeric_codes)
+    diag.Warn(WithThousands(numeric_codes) + (numeric_codes == 1 ? " code looks" : " codes look") +
+              " like a number to a spreadsheet, which would change it (drop leading zeros, read 052E4928 as 5.2E+4929): "
+              "keep this csv for the importer and give people -f xlsx");
   diag.Info("coupongen: converted " + WithThousands(written) + " coupons to " + FormatName(*format) + " (" +
             out->Describe(output_path) + ")" +
             (rejects ? ", " + WithThousands(rejects->count()) + " rejected (" + rejects_out->Describe(*rejects_path) + ")"
                      : ""));
-  return kExitSuccess;
+  // Rows set aside are a partial success (exit 5), never silent.
+  return rejects && rejects->count() > 0 ? kExitPartial : kExitSuccess;
 }
 
 }  // namespace coupongen

@@ -25,6 +25,9 @@
 #include "io/atomic_file.h"
 #include "ledger/ledger.h"
 #include "io/coupon_writer.h"
+#include "io/mailing_writer.h"
+#include "base/spreadsheet.h"
+#include "cli/run_report.h"
 
 namespace coupongen {
 
@@ -33,12 +36,13 @@ po::options_description GenerateOptions() {
   d.add_options()
       ("spec", po::value<std::string>()->required(), "the campaign spec (YAML); '-' reads stdin")
       ("output,o", po::value<std::string>()->value_name("PATH"), "write here ('-' = stdout; default: output.path or stdout)")
-      ("format,f", po::value<std::string>()->value_name("FORMAT"), "csv | json | jsonapi | imports (default: output.format or csv)")
+      ("format,f", po::value<std::string>()->value_name("FORMAT"), "csv | json | jsonapi | imports | xlsx (default: output.format or csv)")
       ("count,n", po::value<int64_t>()->value_name("COUNT"), "how many codes (overrides codes.count)")
       ("now", po::value<std::string>()->value_name("TIME"), "the current time for expires_in and checks (ISO 8601)")
       ("exclude", po::value<std::vector<std::string>>()->value_name("FILE")->composing(), "never produce a code in FILE (any readable coupon file; repeatable)")
       ("ledger", po::value<std::string>()->value_name("DB"), "the ledger of issued codes (overrides 'ledger:' in the spec)")
       ("seed", po::value<std::string>()->value_name("TEXT"), "PREDICTABLE codes from TEXT, for tests and demos only")
+      ("report", po::value<std::string>()->value_name("PATH"), "write a JSON run report (counts, output SHA-256, expiry, keyspace, timings) to PATH")
       ("force", "replace an existing output file")
       ("quiet,q", "print nothing but errors")
       ("progress", "show progress on stderr even when it is not a terminal")
@@ -58,6 +62,7 @@ struct GenerateFlags {
   bool quiet = false;
   bool progress = false;
   std::optional<std::string> seed;
+  std::optional<std::string> report;
   KeyedFlags keyed;
 };
 
@@ -82,7 +87,7 @@ std::optional<GenerateFlags> ReadFlags(const po::variables_map& vm, Context& ctx
     f.plan.format = ParseFormat(name);
     if (!f.plan.format) {
       std::string hint = ClosestMatch(name, FormatNames());
-      diag.Error("generate: -f: unknown format '" + name + "' (use csv, json, jsonapi or imports)" +
+      diag.Error("generate: -f: unknown format '" + name + "' (use csv, json, jsonapi, imports or xlsx)" +
                  (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
       return std::nullopt;
     }
@@ -94,6 +99,13 @@ std::optional<GenerateFlags> ReadFlags(const po::variables_map& vm, Context& ctx
     f.seed = vm["seed"].as<std::string>();
     if (f.seed->empty()) {
       diag.Error("generate: --seed: must not be empty (leave --seed out for unpredictable codes)");
+      return std::nullopt;
+    }
+  }
+  if (vm.count("report")) {
+    f.report = vm["report"].as<std::string>();
+    if (f.report->empty() || *f.report == "-") {
+      diag.Error("generate: --report: give a file path (the report is a file, stdout carries the codes)");
       return std::nullopt;
     }
   }
@@ -210,9 +222,60 @@ Status ReplaceIssued(CodeGenerator& gen, Ledger& ledger, std::vector<std::string
   return Status::Ok();
 }
 
+// The files written beside the output: the mailing file and the recipients' rejects file, each
+// atomic; renamed only when the output and they are all complete.
+struct SideOutputs {
+  std::optional<Output> mailing, rejects;
+  std::unique_ptr<MailingWriter> mailing_writer;
+  uint64_t spreadsheet_codes = 0;  // csv codes a spreadsheet would change (counted while writing)
+
+  Status Open(const Plan& plan, bool force, Context& ctx) {
+    if (plan.mailing_path) {
+      auto m = OpenOutput(*plan.mailing_path, force, ctx);
+      if (!m.ok()) return m.status();
+      mailing = std::move(m).value();
+      auto w = MailingWriter::Open(*mailing->sink, plan.mailing_xlsx, plan.recipient_extras.keep_names,
+                                   plan.base.expires_at.has_value());
+      if (!w.ok()) return w.status();
+      mailing_writer = std::move(w).value();
+    }
+    if (plan.rejects_path) {
+      auto r = OpenOutput(*plan.rejects_path, force, ctx);
+      if (!r.ok()) return r.status();
+      rejects = std::move(r).value();
+      const auto& x = plan.recipient_extras;
+      COUPONGEN_RETURN_IF_ERROR(WriteRecipientRejects(*rejects->sink, x.header_raw, x.separator, x.rejects));
+    }
+    return Status::Ok();
+  }
+  // One recipient's row of the mailing file.
+  Status Mail(const Plan& plan, uint64_t i, std::string_view code) {
+    static const std::vector<std::string> none;
+    const auto& kept = plan.recipient_extras.kept;
+    return mailing_writer->Add(plan.recipients[i], code, plan.base.expires_at.value_or(""), i < kept.size() ? kept[i] : none);
+  }
+  Status Close() {
+    if (mailing_writer) COUPONGEN_RETURN_IF_ERROR(mailing_writer->Finish());
+    if (mailing) COUPONGEN_RETURN_IF_ERROR(mailing->Close());
+    if (rejects) COUPONGEN_RETURN_IF_ERROR(rejects->Close());
+    return Status::Ok();
+  }
+  Status Commit() {
+    if (mailing) COUPONGEN_RETURN_IF_ERROR(mailing->Commit());
+    if (rejects) COUPONGEN_RETURN_IF_ERROR(rejects->Commit());
+    return Status::Ok();
+  }
+};
+
+// The contract's warning: csv codes that a spreadsheet would turn into numbers.
+bool MayLookNumeric(const Plan& plan) {
+  return plan.format == OutputFormat::kCsv && plan.alphabet.symbols().find_first_of("0123456789") != std::string::npos;
+}
+
 template <typename Generator>
 Status WriteCodes(const Plan& plan, Generator& gen, OutputSink& sink, IssueSession* session, TimeMs now,
-                  Progress& progress, std::string* example, Ledger* lookup = nullptr) {
+                  Progress& progress, std::string* example, Ledger* lookup = nullptr, SideOutputs* side = nullptr) {
+  const bool numeric_check = side && MayLookNumeric(plan);
   constexpr uint64_t kCodesPerBatch = 4096;  // divides 65,536: Progress, which looks every 65,536 codes, still ticks
   const std::string rule = plan.base.promotion_rule_id.value_or("");
   WriterOptions wo = WriterOptionsFor(plan);
@@ -237,6 +300,10 @@ Status WriteCodes(const Plan& plan, Generator& gen, OutputSink& sink, IssueSessi
       if (session) COUPONGEN_RETURN_IF_ERROR(session->RecordMany(codes, plan.campaign, rule, now, plan.output_path));
       const auto emails = recipients.empty() ? recipients : recipients.subspan(done, n);
       COUPONGEN_RETURN_IF_ERROR(writer->WriteBatch(plan.base, codes, emails));
+      if (numeric_check)
+        for (std::string_view code : codes) side->spreadsheet_codes += SpreadsheetWouldChange(code);
+      if (side && side->mailing_writer)
+        for (size_t i = 0; i < n; ++i) COUPONGEN_RETURN_IF_ERROR(side->Mail(plan, done + i, codes[i]));
       progress.Update(done + n);
       if (!codes.empty() && done + n == plan.count) last = codes.back();
     }
@@ -294,7 +361,10 @@ void PrintSummary(const Plan& plan, const Output& out, double secs, const std::s
                   }() + " bits per code), guess odds " + OddsText(plan.keyspace.GuessOdds(plan.count))});
   rows.push_back({"expires at", plan.expires_at ? FormatTimestamp(*plan.expires_at) : "never"});
   rows.push_back({"output", out.Describe(plan.output_path) + " (" + FormatName(plan.format) + ", " +
-                                HumanBytes(out.sink->bytes_written()) + (out.file ? ", mode 0600)" : ")")});
+                                HumanBytes(OutputBytes(plan.output_path, out)) + (out.file ? ", mode 0600)" : ")")});
+  if (plan.mailing_path) rows.push_back({"mailing", *plan.mailing_path + " (" + WithThousands(plan.recipients.size()) + " recipients)"});
+  if (plan.rejects_path)
+    rows.push_back({"rejects", *plan.rejects_path + " (" + WithThousands(plan.recipient_extras.rejects.size()) + " skipped rows)"});
   rows.insert(rows.end(), extra.begin(), extra.end());
   std::string text = FormatRows(rows, "  ");
   text.pop_back();
@@ -324,7 +394,34 @@ int GenerateKeyed(LoadedSpec& spec, const GenerateFlags& flags, Context& ctx, Di
 
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   PrintSummary(plan, *out, secs, example, diag, KeyedSummaryRows(*keyed, plan));
-  return kExitSuccess;
+  return FinishReport(RunReport(plan, flags.plan.now), flags.report, plan, secs, flags.force, ctx, diag);
+}
+
+// codes.fixed: one coupon with the shared code, and every recipient gets it in the mailing file.
+int GenerateFixed(const Plan& plan, const GenerateFlags& flags, Context& ctx, Diagnostics& diag,
+                  std::chrono::steady_clock::time_point start) {
+  RunReport report(plan, flags.plan.now);
+  auto out = OpenOutput(plan.output_path, flags.force, ctx);
+  if (!out.ok()) return diag.Fail(out.status());
+  SideOutputs side;
+  Status s = side.Open(plan, flags.force, ctx);
+  if (!s.ok()) return diag.Fail(s);
+  Coupon coupon = plan.base;
+  coupon.code = *plan.fixed_code;
+  auto writer = MakeCouponWriter(WriterOptionsFor(plan), *out->sink);
+  s = writer->Write(coupon);
+  if (s.ok()) s = writer->Finish();
+  for (uint64_t i = 0; s.ok() && side.mailing_writer && i < plan.recipients.size(); ++i) s = side.Mail(plan, i, coupon.code);
+  if (s.ok()) s = out->Close();
+  if (s.ok()) s = side.Close();
+  if (s.ok()) s = out->Commit();
+  if (s.ok()) s = side.Commit();
+  if (!s.ok()) return diag.Fail(s);
+  if (plan.format == OutputFormat::kCsv && SpreadsheetWouldChange(coupon.code))
+    diag.Warn("codes.fixed looks like a number to a spreadsheet, which would change it: give people -f xlsx");
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  PrintSummary(plan, *out, secs, "", diag);
+  return FinishReport(report, flags.report, plan, secs, flags.force, ctx, diag);
 }
 
 }  // namespace
@@ -346,10 +443,20 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
   //    an output that is one of the run's inputs even with --force; predictable codes never enter
   //    a ledger.
   if (Status s = CheckSeedOptions(flags->seed, plan); !s.ok()) return diag.Fail(s);
-  if (Status s = CheckOutputsAreNotInputs({plan.output_path}, GenerateInputs(vm["spec"].as<std::string>(), plan)); !s.ok())
+  const std::string* maybe_outputs[] = {&plan.output_path, plan.mailing_path ? &*plan.mailing_path : nullptr,
+                                       plan.rejects_path ? &*plan.rejects_path : nullptr, flags->report ? &*flags->report : nullptr};
+  std::vector<std::string> outputs;
+  for (const std::string* path : maybe_outputs)
+    if (path) outputs.push_back(*path);
+  if (Status s = CheckOutputsAreNotInputs(outputs, GenerateInputs(vm["spec"].as<std::string>(), plan)); !s.ok())
     return diag.Fail(s);
-  if (!flags->force && WouldReplace(plan.output_path))
-    return diag.Fail(Status::IoError(plan.output_path + " already exists (use --force to replace it)"));
+  for (const std::string& path : outputs)
+    if (!flags->force && WouldReplace(path))
+      return diag.Fail(Status::IoError(path + " already exists (use --force to replace it)"));
+  if (plan.format == OutputFormat::kXlsx && plan.output_path == "-" && ctx.err_is_tty && isatty(STDOUT_FILENO))
+    return diag.Fail(Status::Usage("generate: xlsx is a binary file: give -o FILE.xlsx (or redirect stdout)"));
+  RunReport report(plan, flags->plan.now);
+  if (plan.fixed_code) return GenerateFixed(plan, *flags, ctx, diag, start);
 
   // Keyed mode takes its own path from here: no table of codes (cli/keyed_run.h).
   if (Status s = CheckModeOptions(plan, flags->keyed, flags->seed.has_value()); !s.ok()) return diag.Fail(s);
@@ -397,23 +504,33 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
   // 5. Generate and write, to a temporary file beside the target or to stdout.
   auto out = OpenOutput(plan.output_path, flags->force, ctx);
   if (!out.ok()) return diag.Fail(out.status());
+  SideOutputs side;
+  if (Status opened = side.Open(plan, flags->force, ctx); !opened.ok()) return diag.Fail(opened);
   if (session) defer.emplace();
   Progress progress(ctx.err, plan.count, !flags->quiet && (flags->progress || ctx.err_is_tty), ctx.err_is_tty);
   std::string example;
+  auto generating = std::chrono::steady_clock::now();
   Status s = WriteCodes(plan, generator, *out->sink, session ? &*session : nullptr, flags->plan.now, progress,
-                        &example, lookup ? ledger.get() : nullptr);
+                        &example, lookup ? ledger.get() : nullptr, &side);
   progress.Finish(plan.count);
+  report.generate_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - generating).count();
+  if (s.ok()) s = side.Close();
 
   // 6. Make it durable, then visible: the ledger commits (codes reserved) before the output is
   //    renamed into place, so a code in a delivered file is always in the ledger; then the codes
   //    are marked delivered. On any failure before the commit the ledger rolls back and the
-  //    temporary file is removed.
+  //    temporary file is removed. The mailing and rejects files follow the output.
   if (s.ok()) s = CommitAndDeliver(*out, session ? &*session : nullptr, ledger.get(), diag);
+  if (s.ok()) s = side.Commit();
   if (!s.ok()) return diag.Fail(s);
 
+  if (side.spreadsheet_codes)
+    diag.Warn(WithThousands(side.spreadsheet_codes) + (side.spreadsheet_codes == 1 ? " code looks" : " codes look") +
+              " like a number to a spreadsheet, which would change it (drop leading zeros, read 052E4928 as 5.2E+4929): "
+              "keep this csv for the importer and give people -f xlsx");
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   PrintSummary(plan, *out, secs, example, diag);
-  return kExitSuccess;
+  return FinishReport(report, flags->report, plan, secs, flags->force, ctx, diag);
 }
 
 }  // namespace coupongen

@@ -5,6 +5,7 @@
 #include "base/strings.h"
 #include "cli/command.h"
 #include "cli/data_checks.h"
+#include "cli/problem_folder.h"
 #include "cli/summary.h"
 #include "io/coupon_reader.h"
 
@@ -27,7 +28,7 @@ int RunLint(const po::variables_map& vm, Context& ctx) {
   CouponChecker checker(options->checks);
   const bool json = vm.count("json") > 0;
   nlohmann::json files = nlohmann::json::array(), problems = nlohmann::json::array();
-  uint64_t total_rows = 0, total_problems = 0;
+  uint64_t total_rows = 0, total_problems = 0, total_warnings = 0;
   bool unreadable = false, invalid = false;
   SummaryRows rows;
   CouponRow row;
@@ -41,19 +42,24 @@ int RunLint(const po::variables_map& vm, Context& ctx) {
     }
     CouponReader& r = **reader;
     checker.BeginFile(r.name());
-    uint64_t file_rows = 0, file_problems = 0;
+    uint64_t file_rows = 0, file_problems = 0, file_warnings = 0;
     Problems found;
+    ProblemFolder folder(diag);
     while (r.Next(&row)) {
       ++file_rows;
       found.clear();
       checker.Check(row, &found);
       AddSpecChecks(*options, r.name(), row, &found);
       for (const auto& p : found) {
-        if (json) problems.push_back({{"where", p.where}, {"column", p.key}, {"message", p.message}, {"text", p.ToString()}});
-        else diag.Report(p);
+        if (json)
+          problems.push_back({{"where", p.where}, {"column", p.key}, {"message", p.message}, {"text", p.ToString()},
+                              {"severity", p.is_error() ? "error" : "warning"}});
+        else folder.Report(p);
+        (p.is_error() ? file_problems : file_warnings)++;
       }
-      file_problems += found.size();
     }
+    folder.Finish();
+    total_warnings += file_warnings;
     if (!r.status().ok()) {
       diag.Fail(r.status());
       ++file_problems;
@@ -72,7 +78,7 @@ int RunLint(const po::variables_map& vm, Context& ctx) {
   const int exit_code = unreadable ? kExitFailure : invalid ? kExitInvalid : kExitSuccess;
   if (json) {
     ctx.out << nlohmann::json{{"valid", exit_code == kExitSuccess}, {"files", files}, {"rows", total_rows},
-                              {"problem_count", total_problems}, {"problems", problems}}
+                              {"problem_count", total_problems}, {"warning_count", total_warnings}, {"problems", problems}}
                    .dump(2)
             << '\n';
   } else {

@@ -15,7 +15,11 @@ std::optional<LoadedSpec> LoadSpec(const po::variables_map& vm, const PlanOption
   s.campaign = std::move(campaign).value();
   // A spec that is not even a YAML mapping has one problem: the rules of the plan would only add
   // noise ("codes.count is required" above a syntax error).
-  if (s.campaign.readable) s.plan = BuildPlan(s.campaign, options, &s.problems);
+  if (s.campaign.readable) {
+    PlanOptions o = options;
+    if (vm.count("now") && !o.clock) o.clock = ctx.clock();
+    s.plan = BuildPlan(s.campaign, o, &s.problems);
+  }
   SortByPosition(&s.problems);
   return s;
 }

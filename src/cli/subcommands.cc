@@ -19,10 +19,11 @@ void PrintUsage(std::ostream& out) {
     std::string name = c.name;
     out << "  " << name << std::string(name.size() < 10 ? 10 - name.size() : 1, ' ') << c.summary << '\n';
   }
-  out << "  help      show help for a command\n\n"
+  out << "  help      show help for a command (help COMMAND)\n\n"
          "Options:\n  -h, --help     show this help\n  --version      print the version\n\n"
          "Run 'coupongen help COMMAND' for a command's options; 'man coupongen' for the manual.\n"
-         "Exit codes: 0 success, 1 runtime failure, 2 usage error, 3 invalid spec or data, 4 not enough unique codes.\n";
+         "Exit codes: 0 success, 1 runtime failure, 2 usage error, 3 invalid spec or data, 4 not enough unique codes,\n"
+         "5 partial (rows set aside).\n";
 }
 
 std::vector<std::string> CommandNames() {
@@ -76,6 +77,11 @@ int RunCommandLine(const std::vector<std::string>& args, Context& ctx) {
   }
   if (first == "help") {
     if (args.size() == 1) {
+      PrintUsage(ctx.out);
+      return kExitSuccess;
+    }
+    // `help help`, `help --help`, `help -h`: the help of help is the list of commands.
+    if (args[1] == "help" || args[1] == "--help" || args[1] == "-h") {
       PrintUsage(ctx.out);
       return kExitSuccess;
     }

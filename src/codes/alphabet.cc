@@ -1,5 +1,7 @@
 #include "codes/alphabet.h"
 
+#include "base/utf8.h"
+
 #include <cstdio>
 
 namespace coupongen {
@@ -43,16 +45,8 @@ bool IsSafeCodeChar(char c) {
 }
 
 std::string FirstUnsafeChar(std::string_view s) {
-  for (char c : s) {
-    if (IsSafeCodeChar(c)) continue;
-    unsigned char u = static_cast<unsigned char>(c);
-    char buf[32];
-    if (c == ' ') return "a space";
-    if (c == '\t') return "a tab";
-    if (u >= 0x20 && u < 0x7f) std::snprintf(buf, sizeof buf, "'%c'", c);
-    else std::snprintf(buf, sizeof buf, "byte 0x%02x", u);
-    return buf;
-  }
+  for (size_t i = 0; i < s.size(); ++i)
+    if (!IsSafeCodeChar(s[i])) return DescribeCharAt(s, i);  // "'Ü' (U+00DC)", "a space", "byte 0xc3"
   return "";
 }
 

@@ -8,12 +8,13 @@ const char* FormatName(OutputFormat f) {
     case OutputFormat::kJson: return "json";
     case OutputFormat::kJsonApi: return "jsonapi";
     case OutputFormat::kImports: return "imports";
+    case OutputFormat::kXlsx: return "xlsx";
   }
   return "";
 }
 
 const std::vector<std::string>& FormatNames() {
-  static const std::vector<std::string> names = {"csv", "json", "jsonapi", "imports"};
+  static const std::vector<std::string> names = {"csv", "json", "jsonapi", "imports", "xlsx"};
   return names;
 }
 
@@ -22,6 +23,7 @@ std::optional<OutputFormat> ParseFormat(std::string_view name) {
   if (name == "json") return OutputFormat::kJson;
   if (name == "jsonapi") return OutputFormat::kJsonApi;
   if (name == "imports") return OutputFormat::kImports;
+  if (name == "xlsx") return OutputFormat::kXlsx;
   return std::nullopt;
 }
 

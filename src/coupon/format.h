@@ -8,9 +8,9 @@
 
 namespace coupongen {
 
-enum class OutputFormat { kCsv, kJson, kJsonApi, kImports };
+enum class OutputFormat { kCsv, kJson, kJsonApi, kImports, kXlsx };
 
-/// "csv", "json", "jsonapi", "imports".
+/// "csv", "json", "jsonapi", "imports", "xlsx".
 const char* FormatName(OutputFormat f);
 std::optional<OutputFormat> ParseFormat(std::string_view name);
 const std::vector<std::string>& FormatNames();

@@ -5,6 +5,7 @@
 
 #include "base/strings.h"
 #include "io/escape.h"
+#include "io/xlsx_table.h"
 
 namespace coupongen {
 namespace {
@@ -349,6 +350,65 @@ class ImportsWriter : public BufferedWriter {
   uint64_t documents_ = 0;
 };
 
+// `xlsx`: the csv columns in one sheet of text cells, header frozen (io/xlsx_table.h).
+class XlsxWriter : public CouponWriter {
+ public:
+  XlsxWriter(const WriterOptions& o, OutputSink& sink) : fields_(o.fields), sink_(sink) {}
+
+  Status Write(const Coupon& c) override {
+    COUPONGEN_RETURN_IF_ERROR(Start());
+    std::string usage = c.usage_limit ? std::to_string(*c.usage_limit) : "";
+    std::string tags = JoinTags(c.tags);
+    std::vector<std::string_view> cells;
+    auto add = [&](Field f, std::string_view v) {
+      if (fields_.Has(f)) cells.push_back(v);
+    };
+    auto opt = [](const std::optional<std::string>& v) { return v ? std::string_view(*v) : std::string_view(); };
+    cells.push_back(c.code);
+    add(Field::kPromotionRuleId, opt(c.promotion_rule_id));
+    add(Field::kUsageLimit, usage);
+    add(Field::kCustomerSingleUse, c.customer_single_use ? (*c.customer_single_use ? "true" : "false") : "");
+    add(Field::kRecipientEmail, opt(c.recipient_email));
+    add(Field::kExpiresAt, opt(c.expires_at));
+    add(Field::kReference, opt(c.reference));
+    add(Field::kReferenceOrigin, opt(c.reference_origin));
+    add(Field::kTags, tags);
+    return table_->AddRow(cells);
+  }
+  Status WriteBatch(const Coupon& base, std::span<const std::string_view> codes,
+                    std::span<const std::string> emails) override {
+    Coupon c = base;
+    for (size_t i = 0; i < codes.size(); ++i) {
+      c.code.assign(codes[i]);
+      if (!emails.empty()) c.recipient_email = emails[i];
+      COUPONGEN_RETURN_IF_ERROR(Write(c));
+    }
+    return Status::Ok();
+  }
+  Status Finish() override {
+    COUPONGEN_RETURN_IF_ERROR(Start());
+    return table_->Finish();
+  }
+
+ private:
+  Status Start() {
+    if (table_) return Status::Ok();
+    std::vector<std::string> header;
+    for (unsigned f = 0; f < static_cast<unsigned>(Field::kCount); ++f) {
+      Field field = static_cast<Field>(f);
+      if (field != Field::kMetadata && fields_.Has(field)) header.push_back(FieldName(field));
+    }
+    auto t = XlsxTable::Open(sink_, header, "coupons");
+    if (!t.ok()) return t.status();
+    table_ = std::move(t).value();
+    return Status::Ok();
+  }
+
+  FieldSet fields_;
+  OutputSink& sink_;
+  std::unique_ptr<XlsxTable> table_;
+};
+
 }  // namespace
 
 void AppendFlatCouponJson(std::string& out, const Coupon& c) {
@@ -366,6 +426,7 @@ std::unique_ptr<CouponWriter> MakeCouponWriter(const WriterOptions& o, OutputSin
     case OutputFormat::kJson: return std::make_unique<JsonWriter>(o, sink);
     case OutputFormat::kJsonApi: return std::make_unique<JsonApiWriter>(o, sink);
     case OutputFormat::kImports: return std::make_unique<ImportsWriter>(o, sink);
+    case OutputFormat::kXlsx: return std::make_unique<XlsxWriter>(o, sink);
   }
   return nullptr;
 }

@@ -1,6 +1,9 @@
 #include "lint/coupon_checks.h"
 
 #include "base/email.h"
+#include "base/spreadsheet.h"
+#include "base/utf8.h"
+#include "base/strings.h"
 #include "codes/alphabet.h"
 #include "io/text_scan.h"
 
@@ -13,12 +16,13 @@ class ProblemList {
   ProblemList(std::string_view file, RowNumber row, Problems* out) : file_(file), row_(row), out_(out) {}
   ProblemList(std::string_view where, Problems* out) : where_(where), built_(true), out_(out) {}
 
-  void Add(std::string_view key, std::string message) {
+  void Add(std::string_view key, std::string message, Problem::Severity severity = Problem::Severity::kError) {
     if (!built_) {
       where_ = RowWhere(file_, row_);
       built_ = true;
     }
     Problem p;
+    p.severity = severity;
     p.where = where_;
     p.key = std::string(key);
     p.message = std::move(message);
@@ -59,7 +63,38 @@ void CheckCode(const Coupon& c, const CheckOptions& options, ProblemList& proble
                              " (codes hold printable ASCII without whitespace, commas, quotes or backslashes)");
 }
 
+// No output field may hold a control character (U+0000-U+001F, U+007F): a row holding one is
+// invalid. Values a spreadsheet would run as formulas are warned about.
+void CheckText(const Coupon& c, ProblemList& problems) {
+  auto check = [&](std::string_view key, const std::optional<std::string>& v, bool formula) {
+    if (!v) return;
+    if (size_t at = FindControlChar(*v); at != std::string::npos) {
+      problems.Add(key, "contains " + DescribeCharAt(*v, at) + " (control characters are not allowed in any field)");
+      return;
+    }
+    if (formula && LooksLikeFormula(*v)) problems.Add(key, FormulaWarning(*v), Problem::Severity::kWarning);
+  };
+  check("promotion_rule_id", c.promotion_rule_id, false);
+  check("recipient_email", c.recipient_email, true);
+  check("reference", c.reference, true);
+  check("reference_origin", c.reference_origin, true);
+  for (const auto& t : c.tags) check("_add_tags", t, true);
+  if (c.metadata) {
+    // Compact JSON: a control character is escaped as \u0000-\u001f or \u007f.
+    const std::string& m = *c.metadata;
+    for (size_t i = m.find("\\u00"); i != std::string::npos; i = m.find("\\u00", i + 1)) {
+      if (i > 0 && m[i - 1] == '\\') continue;
+      std::string hex = ToLowerAscii(m.substr(i + 4, 2));
+      if (hex.size() == 2 && (hex[0] == '0' || hex[0] == '1' || hex == "7f")) {
+        problems.Add("metadata", "contains a control character (\\u00" + hex + "; control characters are not allowed in any field)");
+        break;
+      }
+    }
+  }
+}
+
 void CheckOtherFields(const Coupon& c, const CheckOptions& options, ProblemList& problems) {
+  CheckText(c, problems);
   if (c.usage_limit && *c.usage_limit < 1)
     problems.Add("usage_limit", "must be a positive integer (got " + std::to_string(*c.usage_limit) + ")");
   std::string why;

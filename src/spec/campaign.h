@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/timestamp.h"
+#include "base/zone.h"
 #include "coupon/format.h"
 
 namespace coupongen {
@@ -35,6 +36,7 @@ struct Campaign {
   std::string name;                              // `campaign`, required
   std::optional<std::string> promotion_rule_id;  // required for jsonapi and imports
   std::optional<std::string> ledger;             // path of the ledger database
+  Zone zone;                                     // `timezone`: local times and bare dates (default UTC)
 
   struct Promotion {
     std::optional<std::string> name;
@@ -59,13 +61,15 @@ struct Campaign {
     std::optional<std::string> blocklist;   // default: the built-in words; "none"; or a file adding words
     std::optional<CodeMode> mode;           // `mode: random | keyed`; nullopt: not given (random) or invalid
     std::optional<std::string> key_file;    // keyed mode's key, as written (relative to the spec)
+    std::optional<std::string> fixed;       // one shared code instead of random ones
   } codes;
 
   struct CouponAttributes {
     std::optional<int64_t> usage_limit;
     std::optional<bool> customer_single_use;
     std::optional<TimeMs> expires_at;
-    std::optional<TimeMs> expires_in;        // a duration, resolved against now
+    std::optional<TimeMs> expires_in;        // a duration, resolved against now (0 with months)
+    int expires_in_months = 0;               // `N mo`: calendar months in the spec's zone
     std::string expires_in_text;             // "14d" as written
     std::optional<std::string> reference;
     std::optional<std::string> reference_origin;
@@ -78,11 +82,15 @@ struct Campaign {
     std::vector<std::string> emails;         // inline
     std::vector<Mark> email_marks;
     bool given = false;
+    bool skip_invalid = false;               // on_invalid: skip (invalid rows go to `rejects`)
+    std::optional<std::string> rejects;      // as written (relative to the spec)
+    std::vector<std::string> keep;           // recipient columns copied into the mailing file
   } recipients;
 
   struct Output {
     std::optional<OutputFormat> format;      // default csv
     std::optional<std::string> path;         // default stdout
+    std::optional<std::string> mailing;      // the mailing file (.csv or .xlsx), relative to the working directory
     int64_t chunk_size = 10000;
   } output;
 

@@ -7,6 +7,8 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -17,6 +19,7 @@
 #include <sstream>
 
 #include "base/strings.h"
+#include "base/utf8.h"
 #include "codes/alphabet.h"
 
 namespace coupongen {
@@ -24,16 +27,16 @@ namespace {
 
 const std::map<std::string, std::vector<std::string>>& KeyTable() {
   static const std::map<std::string, std::vector<std::string>> table = {
-      {"", {"version", "campaign", "promotion_rule_id", "ledger", "promotion", "codes", "coupon", "recipients", "output"}},
+      {"", {"version", "campaign", "promotion_rule_id", "ledger", "timezone", "promotion", "codes", "coupon", "recipients", "output"}},
       {"promotion", {"name", "starts_at", "expires_at", "total_usage_limit"}},
       {"codes",
        {"count", "length", "alphabet", "prefix", "suffix", "group", "separator", "pattern", "min_length", "max_length",
-        "exclude", "check", "blocklist", "mode", "key_file"}},
+        "exclude", "check", "blocklist", "mode", "key_file", "fixed"}},
       {"coupon",
        {"usage_limit", "customer_single_use", "expires_at", "expires_in", "reference", "reference_origin", "metadata",
         "tags"}},
-      {"recipients", {"file", "emails"}},
-      {"output", {"format", "path", "chunk_size"}},
+      {"recipients", {"file", "emails", "on_invalid", "rejects", "keep"}},
+      {"output", {"format", "path", "chunk_size", "mailing"}},
   };
   return table;
 }
@@ -85,6 +88,13 @@ class Parser {
       }
     }
     if (auto n = Take(top, "ledger")) c_->ledger = Path(*n, "ledger");
+    if (auto n = Take(top, "timezone")) {  // before the sections whose times it places
+      if (auto s = String(*n, "timezone")) {
+        auto zone = Zone::Find(*s);
+        if (zone.ok()) c_->zone = *zone;
+        else Error(*n, "timezone", zone.status().message());
+      }
+    }
     if (auto n = Take(top, "promotion")) Promotion(*n);
     if (auto n = Take(top, "codes")) Codes(*n);
     if (auto n = Take(top, "coupon")) Coupon(*n);
@@ -111,6 +121,11 @@ class Parser {
       }
       std::string name = key.Scalar();
       if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+        std::string home = section.empty() ? SectionOf(name) : "";
+        if (!home.empty()) {
+          Error(key, name, "belongs under '" + home + ":' (indent it below '" + home + ":' with spaces)");
+          continue;
+        }
         std::string hint = ClosestMatch(name, allowed);
         Error(key, prefix + name, hint.empty() ? "unknown key" : "unknown key (did you mean '" + hint + "'?)");
         continue;
@@ -125,6 +140,13 @@ class Parser {
     return out;
   }
 
+  // The section that holds `name` ("codes" for prefix), or "" when none does.
+  static std::string SectionOf(const std::string& name) {
+    for (const auto& [section, keys] : KeyTable())
+      if (!section.empty() && std::find(keys.begin(), keys.end(), name) != keys.end()) return section;
+    return "";
+  }
+
   // The value of `key` when present and not null.
   static std::optional<YAML::Node> Take(const Entries& e, const std::string& key) {
     auto it = e.find(key);
@@ -136,8 +158,8 @@ class Parser {
     if (!Map(n, "promotion")) return;
     auto e = Section(n, "promotion");
     if (auto v = Take(e, "name")) c_->promotion.name = Text(*v, "promotion.name");
-    if (auto v = Take(e, "starts_at")) c_->promotion.starts_at = Time(*v, "promotion.starts_at");
-    if (auto v = Take(e, "expires_at")) c_->promotion.expires_at = Time(*v, "promotion.expires_at");
+    if (auto v = Take(e, "starts_at")) c_->promotion.starts_at = Time(*v, "promotion.starts_at", DayPart::kStart);
+    if (auto v = Take(e, "expires_at")) c_->promotion.expires_at = Time(*v, "promotion.expires_at", DayPart::kEnd);
     if (auto v = Take(e, "total_usage_limit")) c_->promotion.total_usage_limit = Int(*v, "promotion.total_usage_limit", 1, INT64_MAX);
   }
 
@@ -168,6 +190,13 @@ class Parser {
     if (auto v = Take(e, "blocklist")) k.blocklist = Path(*v, "codes.blocklist");
     if (auto v = Take(e, "mode")) k.mode = Mode(*v);
     if (auto v = Take(e, "key_file")) k.key_file = Path(*v, "codes.key_file");
+    if (auto v = Take(e, "fixed")) {
+      k.fixed = CodeText(*v, "codes.fixed");
+      if (k.fixed && k.fixed->empty()) {
+        Error(*v, "codes.fixed", "must not be empty");
+        k.fixed.reset();
+      }
+    }
   }
 
   std::optional<CodeMode> Mode(const YAML::Node& v) {
@@ -186,12 +215,16 @@ class Parser {
     auto& a = c_->coupon;
     if (auto v = Take(e, "usage_limit")) a.usage_limit = Int(*v, "coupon.usage_limit", 1, INT64_MAX);
     if (auto v = Take(e, "customer_single_use")) a.customer_single_use = Bool(*v, "coupon.customer_single_use");
-    if (auto v = Take(e, "expires_at")) a.expires_at = Time(*v, "coupon.expires_at");
+    if (auto v = Take(e, "expires_at")) a.expires_at = Time(*v, "coupon.expires_at", DayPart::kEnd);
     if (auto v = Take(e, "expires_in")) {
       if (auto s = String(*v, "coupon.expires_in")) {
         std::string why;
-        a.expires_in = ParseDuration(*s, &why);
-        if (!a.expires_in) Error(*v, "coupon.expires_in", why);
+        if (auto d = ParseExpiryDuration(*s, &why)) {
+          a.expires_in = d->ms;
+          a.expires_in_months = d->months;
+        } else {
+          Error(*v, "coupon.expires_in", why);
+        }
         a.expires_in_text = *s;
       }
     }
@@ -246,6 +279,28 @@ class Parser {
         }
       }
     }
+    if (auto v = Take(e, "on_invalid")) {
+      if (auto s = String(*v, "recipients.on_invalid")) {
+        if (*s == "skip") r.skip_invalid = true;
+        else if (*s != "error") {
+          std::string hint = ClosestMatch(*s, {"error", "skip"});
+          Error(*v, "recipients.on_invalid", "must be error or skip, not '" + *s + "'" +
+                                                 (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+        }
+      }
+    }
+    if (auto v = Take(e, "rejects")) r.rejects = Path(*v, "recipients.rejects");
+    if (auto v = Take(e, "keep")) {
+      if (!v->IsSequence()) {
+        Error(*v, "recipients.keep", "must be a list of column names, e.g. [first_name, last_name]");
+      } else {
+        for (size_t i = 0; i < v->size(); ++i)
+          if (auto s = Text((*v)[i], "recipients.keep[" + std::to_string(i) + "]")) {
+            if (s->empty()) Error((*v)[i], "recipients.keep[" + std::to_string(i) + "]", "must not be empty");
+            else r.keep.push_back(*s);
+          }
+      }
+    }
   }
 
   void Output(const YAML::Node& n) {
@@ -257,12 +312,13 @@ class Parser {
         o.format = ParseFormat(*s);
         if (!o.format) {
           std::string hint = ClosestMatch(*s, FormatNames());
-          Error(*v, "output.format", "unknown format '" + *s + "' (use csv, json, jsonapi or imports)" +
+          Error(*v, "output.format", "unknown format '" + *s + "' (use csv, json, jsonapi, imports or xlsx)" +
                                           (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
         }
       }
     }
     if (auto v = Take(e, "path")) o.path = Path(*v, "output.path");
+    if (auto v = Take(e, "mailing")) o.mailing = Path(*v, "output.mailing");
     if (auto v = Take(e, "chunk_size")) o.chunk_size = Int(*v, "output.chunk_size", 1, 10000).value_or(o.chunk_size);
   }
 
@@ -295,15 +351,14 @@ class Parser {
   std::optional<std::string> Text(const YAML::Node& n, const std::string& key) {
     auto s = String(n, key);
     if (!s) return s;
-    for (char c : *s) {
-      if (c == '\n' || c == '\r') {
-        Error(n, key, "must be on one line (no line breaks)");
-        return std::nullopt;
-      }
-      if (static_cast<unsigned char>(c) < 0x20 && c != '\t') {
-        Error(n, key, "contains a control character");
-        return std::nullopt;
-      }
+    // No output field ever holds a control character (U+0000-U+001F, U+007F), a tab included.
+    if (s->find_first_of("\n\r") != std::string::npos) {
+      Error(n, key, "must be on one line (no line breaks)");
+      return std::nullopt;
+    }
+    if (size_t at = FindControlChar(*s); at != std::string::npos) {
+      Error(n, key, "contains " + DescribeCharAt(*s, at) + " (control characters are not allowed)");
+      return std::nullopt;
     }
     if (s->size() > 1024) {
       Error(n, key, "longer than 1024 characters");
@@ -386,11 +441,13 @@ class Parser {
     return std::nullopt;
   }
 
-  std::optional<TimeMs> Time(const YAML::Node& n, const std::string& key) {
+  // A bare date is the start or the end of that day, and a time without an offset is local, in the
+  // spec's timezone (parsed before the sections that hold times).
+  std::optional<TimeMs> Time(const YAML::Node& n, const std::string& key, DayPart bare_date) {
     auto s = String(n, key);
     if (!s) return std::nullopt;
     std::string why;
-    auto t = ParseTimestamp(*s, &why);
+    auto t = ParseZonedTimestamp(*s, c_->zone, bare_date, &why);
     if (!t) Error(n, key, why + ": '" + *s + "'");
     return t;
   }
@@ -404,6 +461,10 @@ class Parser {
     if (n.IsScalar()) {
       auto s = String(n, key);
       if (!s) return std::nullopt;
+      if (size_t at = FindControlChar(*s); at != std::string::npos) {
+        Error(n, key, "contains " + DescribeCharAt(*s, at) + " (control characters are not allowed)");
+        return std::nullopt;
+      }
       if (n.Tag() == "!") return nlohmann::json(*s);  // quoted: always a string
       if (*s == "true" || *s == "True" || *s == "TRUE") return nlohmann::json(true);
       if (*s == "false" || *s == "False" || *s == "FALSE") return nlohmann::json(false);
@@ -521,6 +582,30 @@ Campaign ParseCampaign(std::string_view text, const std::string& file, Problems*
     c.readable = false;
     return c;
   }
+  // YAML forbids tabs in indentation, and yaml-cpp's own words for it are obscure: say it plainly,
+  // for every such line.
+  {
+    Problems tabs;
+    int line = 1;
+    for (size_t begin = 0; begin < text.size(); ++line) {
+      size_t nl = text.find('\n', begin);
+      std::string_view l = text.substr(begin, nl == std::string_view::npos ? std::string_view::npos : nl - begin);
+      size_t lead = l.find_first_not_of(" \t");
+      size_t tab = l.substr(0, lead).find('\t');
+      if (tab != std::string_view::npos && lead != std::string_view::npos && l[lead] != '#' && l[lead] != '\r') {
+        int col = static_cast<int>(tab) + 1;
+        tabs.push_back(Problem{Problem::Severity::kError, file + ":" + std::to_string(line) + ":" + std::to_string(col), "yaml",
+                               "tabs are not allowed in indentation, use spaces", line, col});
+      }
+      if (nl == std::string_view::npos) break;
+      begin = nl + 1;
+    }
+    if (!tabs.empty()) {
+      problems->insert(problems->end(), tabs.begin(), tabs.end());
+      c.readable = false;
+      return c;
+    }
+  }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
@@ -560,6 +645,9 @@ Result<Campaign> LoadCampaign(const std::string& path, Problems* problems) {
   } else {
     std::ifstream in(path, std::ios::binary);
     if (!in) return Status::IoError("cannot read spec " + path + ": " + std::strerror(errno));
+    struct stat st;
+    if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+      return Status::IoError("cannot read spec " + path + ": " + std::strerror(EISDIR));
     std::ostringstream ss;
     ss << in.rdbuf();
     if (in.bad()) return Status::IoError("cannot read spec " + path + ": " + std::strerror(errno));

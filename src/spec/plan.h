@@ -17,6 +17,7 @@
 #include "coupon/coupon.h"
 #include "coupon/format.h"
 #include "spec/campaign.h"
+#include "spec/recipients.h"
 
 namespace coupongen {
 
@@ -28,6 +29,9 @@ struct PlanOptions {
   std::optional<std::string> output;         // -o
   std::vector<std::string> extra_excludes;   // --exclude (relative to the working directory)
   std::optional<std::string> ledger;         // --ledger
+  /// The real clock when `now` came from --now (for the warning that --now far in the past makes
+  /// codes that have already expired); nullopt when `now` is the clock.
+  std::optional<TimeMs> clock;
 };
 
 struct Plan {
@@ -51,6 +55,12 @@ struct Plan {
   std::string expiry_source;              // "absolute" or "expires_in 7d from <now>"
   CodeMode mode = CodeMode::kRandom;      // codes.mode
   std::optional<std::string> key_file;    // keyed mode: the key file, resolved against the spec's directory
+  std::optional<std::string> fixed_code;  // codes.fixed: the one shared code (count 1)
+  /// recipients.keep's columns and the rows on_invalid: skip set aside (emails are in `recipients`).
+  RecipientList recipient_extras;
+  std::optional<std::string> rejects_path;  // recipients.rejects (an output: relative to the working directory)
+  std::optional<std::string> mailing_path;  // output.mailing (relative to the working directory)
+  bool mailing_xlsx = false;                // by its extension
 };
 
 /// Resolves and checks `campaign`. Every problem (errors and warnings) is appended to *problems;
@@ -61,6 +71,9 @@ Plan BuildPlan(const Campaign& campaign, const PlanOptions& options, Problems* p
 /// The contract's feasibility rule: count plus excluded and ledger codes must not exceed half the
 /// keyspace. Returns Infeasible (exit 4) with the figures when it does.
 Status CheckFeasibility(const Plan& plan, uint64_t taken);
+
+/// The templates' stand-in for a promotion rule id: an error wherever it would be written.
+constexpr const char* kPromotionRulePlaceholder = "CHANGE-ME";
 
 /// The contract's guessability threshold: warn when one guess hits a code with odds above this.
 constexpr long double kGuessOddsWarning = 1e-6L;

@@ -31,7 +31,7 @@ def generate(spec, fmt, count=None):
                 "--ledger", os.path.join(d, "ledger.db")]
         if count:
             args += ["-n", str(count)]
-        r = subprocess.run(args, capture_output=True, text=True)
+        r = subprocess.run(args, capture_output=True, text=True, cwd=d)  # a mailing or rejects file lands here
         if r.returncode != 0:
             return None, r.stderr
         mode = os.stat(out).st_mode & 0o777

@@ -81,6 +81,12 @@ TEST_F(InitTest, ListDescribesEveryTemplateFile) {
   EXPECT_NE(r.out.find("(the default)"), std::string::npos);
 }
 
+int ErrorCount(const std::string& err) {
+  int n = 0;
+  for (size_t at = err.find("coupongen: error: "); at != std::string::npos; at = err.find("coupongen: error: ", at + 1)) ++n;
+  return n;
+}
+
 TEST_F(InitTest, EveryTemplateAsWrittenPassesValidate) {
   for (const auto& name : TemplateNames()) {
     fs::path sub = dir_ / name;
@@ -90,7 +96,17 @@ TEST_F(InitTest, EveryTemplateAsWrittenPassesValidate) {
     ASSERT_EQ(w.exit_code, 0) << name << ": " << w.err;
     EXPECT_EQ(w.out, "");
     EXPECT_EQ(Slurp(spec), Slurp(kTemplates + "/" + name + ".yaml")) << name;
+    // The placeholder promotion rule is the one thing to fill in: an error until it is replaced.
+    std::string text = Slurp(spec);
     auto v = RunCoupongen({"validate", spec});
+    if (text.find("promotion_rule_id: CHANGE-ME") != std::string::npos) {
+      EXPECT_EQ(v.exit_code, 3) << name;
+      EXPECT_NE(v.err.find("promotion_rule_id: is still the template's placeholder CHANGE-ME"), std::string::npos) << name << v.err;
+      EXPECT_EQ(ErrorCount(v.err), 1) << name << v.err;
+      text.replace(text.find("CHANGE-ME"), 9, "ABCRtyUpBa");
+      { std::ofstream(spec) << text; }
+      v = RunCoupongen({"validate", spec});
+    }
     EXPECT_EQ(v.exit_code, 0) << name << ":\n" << v.err << v.out;
     EXPECT_EQ(v.err, "") << name;  // not even a warning
     EXPECT_NE(v.out.find("problems    none"), std::string::npos) << name << ":\n" << v.out;
@@ -143,6 +159,9 @@ TEST_F(InitTest, PerRecipientKeepsExistingRecipients) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Slurp(In("recipients.csv")), "email\nzoe@example.com\n");
   EXPECT_NE(r.err.find("kept the existing"), std::string::npos) << r.err;
+  std::string text = Slurp(In("mailing.yaml"));
+  text.replace(text.find("CHANGE-ME"), 9, "ABCRtyUpBa");
+  { std::ofstream(In("mailing.yaml")) << text; }
   auto v = RunCoupongen({"validate", In("mailing.yaml")});
   EXPECT_EQ(v.exit_code, 0) << v.err;
   EXPECT_NE(v.out.find("count       1 (one per recipient)"), std::string::npos) << v.out;

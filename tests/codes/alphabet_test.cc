@@ -59,7 +59,7 @@ TEST(AlphabetTest, LiteralErrors) {
       {"AB,C", "contains ',' (use printable ASCII without whitespace, comma, quote or backslash)"},
       {"AB\"C", "contains '\"' (use printable ASCII without whitespace, comma, quote or backslash)"},
       {"AB\\C", "contains '\\' (use printable ASCII without whitespace, comma, quote or backslash)"},
-      {"AB\xc3\xa9", "contains byte 0xc3 (use printable ASCII without whitespace, comma, quote or backslash)"},
+      {"AB\xc3\xa9", "contains '\xc3\xa9' (U+00E9) (use printable ASCII without whitespace, comma, quote or backslash)"},
       {"aA", "must hold at least 2 characters that differ ignoring case"},
   };
   for (const auto& c : cases) {

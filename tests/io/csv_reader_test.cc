@@ -2,15 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include <sstream>
+#include "io/byte_source.h"
 
 namespace coupongen {
 namespace {
 
 std::vector<std::vector<std::string>> ReadAll(const std::string& text, std::string* error = nullptr,
-                                              std::vector<int>* lines = nullptr) {
-  std::istringstream in(text);
-  CsvReader r(in);
+                                              std::vector<int>* lines = nullptr, char separator = ',') {
+  CsvReader r(NewStringSource(text), separator);
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> fields;
   std::string err;
@@ -40,7 +39,36 @@ TEST(CsvReaderTest, Malformed) {
   ReadAll("a,b\n\"closed\"junk,x\n", &err);
   EXPECT_EQ(err, "text after a closing quote");
   ReadAll(std::string("a,b\nx\0y,z\n", 10), &err);
-  EXPECT_EQ(err, "NUL byte in the data");
+  EXPECT_EQ(err, "NUL byte in the data (not a text file, or UTF-16 without a byte order mark?)");
+}
+
+TEST(CsvReaderTest, DetectsTheSeparatorFromTheHeader) {
+  auto rows = ReadAll("name;email\n\"a;b\";x@y.z\n", nullptr, nullptr, 0);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"a;b", "x@y.z"}));
+  rows = ReadAll("name\temail,x\tz\n", nullptr, nullptr, 0);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"name", "email,x", "z"}));
+  rows = ReadAll("email\nx@y.z\n", nullptr, nullptr, 0);
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"x@y.z"}));
+}
+
+TEST(CsvReaderTest, ALineLongerThanTheLimitIsAnErrorNotMemory) {
+  std::string err;
+  CsvReader r(NewStringSource("email\n" + std::string(5000, 'x') + "\n"), ',', 1024);
+  std::vector<std::string> fields;
+  ASSERT_TRUE(r.Next(&fields, &err));
+  EXPECT_FALSE(r.Next(&fields, &err));
+  EXPECT_EQ(err, "a line longer than 1.0 KiB (binary data?)");
+}
+
+TEST(CsvReaderTest, RawKeepsTheRecordAsWritten) {
+  CsvReader r(NewStringSource("a,b\r\n\"x,\"\"y\"\"\",z\n"), ',');
+  std::vector<std::string> fields;
+  std::string err;
+  ASSERT_TRUE(r.Next(&fields, &err));
+  EXPECT_EQ(r.raw(), "a,b");
+  ASSERT_TRUE(r.Next(&fields, &err));
+  EXPECT_EQ(r.raw(), "\"x,\"\"y\"\"\",z");
 }
 
 }  // namespace

@@ -54,7 +54,7 @@ TEST(CouponChecksTest, OneCoupon) {
        {"a.csv:2: code: too long: 8 characters (at most 6)"}},
       {"characters not bytes", [](Coupon& c) { c.code = "\xC3\xA9t\xC3\xA9"; }, &short_codes,
        {"a.csv:2: code: too short: 3 characters (at least 4)",
-        "a.csv:2: code: contains byte 0xc3 (codes hold printable ASCII without whitespace, commas, quotes or "
+        "a.csv:2: code: contains '\xC3\xA9' (U+00E9) (codes hold printable ASCII without whitespace, commas, quotes or "
         "backslashes)"}},
       {"space", [](Coupon& c) { c.code = "SPRING 7KQ9"; }, &options,
        {"a.csv:2: code: contains a space (codes hold printable ASCII without whitespace, commas, quotes or "

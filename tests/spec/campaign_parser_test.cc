@@ -106,7 +106,7 @@ TEST(CampaignParserTest, ExactErrors) {
       {std::string(kMinimal) + "coupon:\n  expires_at: 2027-03-01T10:00:00+25:00\n",
        {"s.yaml:6:15: coupon.expires_at: UTC offset out of range (-14:00..+14:00): '2027-03-01T10:00:00+25:00'"}},
       {std::string(kMinimal) + "coupon:\n  expires_in: 7y\n",
-       {"s.yaml:6:15: coupon.expires_in: not a duration (expected a positive whole number and a unit: s, m, h, d or w, e.g. 14d)"}},
+       {"s.yaml:6:15: coupon.expires_in: not a duration (expected a positive whole number and a unit: s, m, h, d, w or mo (months), e.g. 14d)"}},
       {std::string(kMinimal) + "coupon:\n  reference: \"a\\nb\"\n",
        {"s.yaml:6:14: coupon.reference: must be on one line (no line breaks)"}},
       {std::string(kMinimal) + "coupon:\n  tags: [a, \"b,c\"]\n",

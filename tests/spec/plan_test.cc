@@ -132,8 +132,8 @@ TEST(PlanTest, RecipientsFromCsv) {
   std::string dir = testing::MakeTempDir();
   testing::WriteFile(dir + "/r.csv", "Name,EMAIL\nAnn,ann@example.com\n\"Lee, Bob\",bob@example.org\nX,not-an-email\nY,ANN@example.com\n");
   auto b = Build(kHead + "recipients:\n  file: r.csv\n", {}, dir + "/s.yaml");
-  EXPECT_EQ(b.errors, (std::vector<std::string>{dir + "/r.csv:4: email: not an email address (no '@'): 'not-an-email'",
-                                                 dir + "/r.csv:5: email: duplicate of row 2 ('ANN@example.com', ignoring case)"}));
+  EXPECT_EQ(b.errors, (std::vector<std::string>{dir + "/r.csv:4: email: not an email address (no '@') (got \"not-an-email\")",
+                                                 dir + "/r.csv:5: email: duplicate of row 2 (\"ANN@example.com\", ignoring case)"}));
   testing::WriteFile(dir + "/r.csv", "email\nann@example.com\nbob@example.org\n");
   auto ok = Build(kHead + "recipients:\n  file: r.csv\n", {}, dir + "/s.yaml");
   ASSERT_TRUE(ok.errors.empty()) << ok.errors[0];
@@ -142,7 +142,7 @@ TEST(PlanTest, RecipientsFromCsv) {
   EXPECT_TRUE(ok.plan.fields.Has(Field::kRecipientEmail));
   testing::WriteFile(dir + "/r.csv", "name\nAnn\n");
   auto nocol = Build(kHead + "recipients:\n  file: r.csv\n", {}, dir + "/s.yaml");
-  EXPECT_EQ(nocol.errors, (std::vector<std::string>{dir + "/r.csv:1: no 'email' column in the header (columns: name)"}));
+  EXPECT_EQ(nocol.errors, (std::vector<std::string>{dir + "/r.csv:1: no email column in the header (name one 'email', 'e-mail', 'email address' or 'mail'; columns: \"name\")"}));
 }
 
 }  // namespace
