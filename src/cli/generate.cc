@@ -43,7 +43,8 @@ po::options_description GenerateOptions() {
       // Keyed mode (cli/ranges.h).
       ("range", po::value<std::string>()->value_name("START:COUNT"), "keyed mode: issue sequence numbers START..START+COUNT-1")
       ("shard", po::value<std::string>()->value_name("I/N"), "keyed mode: make the I-th (from 0) of N equal parts of the run")
-      ("create-key", "keyed mode: create codes.key_file if it does not exist");
+      ("create-key", "keyed mode: create codes.key_file if it does not exist")
+      ("upload", "then upload the output file to Commerce Layer as 'coupongen upload FILE' does (cli/generate_upload.cc)");
   return d;
 }
 
@@ -223,6 +224,11 @@ int GenerateKeyed(LoadedSpec& spec, const GenerateFlags& flags, Context& ctx, Di
 }  // namespace
 
 int RunGenerate(const po::variables_map& vm, Context& ctx) {
+  if (vm.count("upload")) return RunGenerateAndUpload(vm, ctx);
+  return RunGenerateOnly(vm, ctx);
+}
+
+int RunGenerateOnly(const po::variables_map& vm, Context& ctx) {
   auto start = std::chrono::steady_clock::now();
   auto flags = ReadFlags(vm, ctx);
   if (!flags) return kExitUsage;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/timestamp.h"
+#include "coupon/commerce_layer_limits.h"
 #include "coupon/format.h"
 
 namespace coupongen {
@@ -83,7 +84,7 @@ struct Campaign {
   struct Output {
     std::optional<OutputFormat> format;      // default csv
     std::optional<std::string> path;         // default stdout
-    int64_t chunk_size = 10000;
+    int64_t chunk_size = kCommerceLayerMaxImportInputs;
   } output;
 
   /// Where each key's value was written, by dotted path ("codes.length"), for messages.
