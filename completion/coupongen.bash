@@ -7,7 +7,7 @@
 #
 # tests/cli/completion_test.cc checks that every command and option of the command table is here.
 
-_coupongen_commands="generate validate lint check convert init ledger keygen help"
+_coupongen_commands="generate validate lint check convert init ledger keygen upload pull help"
 _coupongen_formats="csv json jsonapi imports xlsx"
 # Installed as $datadir/bash-completion/completions/coupongen, beside $datadir/coupongen/templates.
 _coupongen_installed_templates="${BASH_SOURCE[0]%/*}/../../coupongen/templates"
@@ -15,13 +15,15 @@ _coupongen_installed_templates="${BASH_SOURCE[0]%/*}/../../coupongen/templates"
 # The options of command $1, long and short.
 _coupongen_options() {
     case $1 in
-        generate) echo "-o --output -f --format -n --count --now --exclude --ledger --seed --report --force -q --quiet --progress --range --shard --shards --create-key -h --help" ;;
+        generate) echo "-o --output -f --format -n --count --now --exclude --ledger --seed --report --force -q --quiet --progress --range --shard --shards --create-key --upload -h --help" ;;
         validate) echo "--now --json -h --help" ;;
         lint) echo "--spec --now --json -h --help" ;;
         check) echo "--spec --ledger --json -h --help" ;;
         convert) echo "-f --format -o --output --promotion-rule --rejects --now --force -q --quiet -h --help" ;;
         init) echo "--template --list -h --help" ;;
         ledger) echo "--ledger --spec --json -f --format -o --output --campaign --since --until --force -q --quiet -h --help" ;;
+        upload) echo "--promotion-rule --chunk-size --journal --report --rejects --ledger --credentials --auth-url --api-url --ca-file --concurrency --timeout --dry-run -q --quiet --progress -h --help" ;;
+        pull) echo "--promotion-rule --promotion --prefix --all -f --format -o --output --force --credentials --auth-url --api-url --ca-file --timeout -q --quiet -h --help" ;;
         *) echo "-h --help" ;;
     esac
 }
@@ -95,7 +97,9 @@ _coupongen() {
         --template) _coupongen_words "$(_coupongen_templates "${COMP_WORDS[0]}")" "$cur"; return 0 ;;
         --shard) _coupongen_words "auto" "$cur"; return 0 ;;  # I/N is free text; auto: from the scheduler
         -n | --count | --now | --seed | --promotion-rule | --range | --shards | --campaign | --since | --until) return 0 ;;  # free text
+        --promotion | --prefix | --chunk-size | --concurrency | --timeout | --auth-url | --api-url) return 0 ;;
         -o | --output | --exclude | --ledger | --spec | --rejects) _coupongen_files "$cur"; return 0 ;;
+        --journal | --report | --credentials | --ca-file) _coupongen_files "$cur"; return 0 ;;
     esac
 
     if [[ $cur == -* ]]; then

@@ -16,6 +16,7 @@ packages=(
   nlohmann-json3-dev                          # JSON reading and metadata
   zlib1g-dev                                  # gzip-compressed coupon files
   libsqlite3-dev                              # the ledger of issued codes
+  libcurl4-openssl-dev                        # upload/pull: HTTPS to the Commerce Layer API (TLS verified)
   libgtest-dev                                # tests
   python3                                     # independent output check in the tests
   groff-base man-db                           # man page rendering tests

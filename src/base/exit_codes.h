@@ -9,7 +9,8 @@ enum ExitCode : int {
   kExitUsage = 2,       // unknown command or option, missing argument
   kExitInvalid = 3,     // invalid spec or input data; nothing written
   kExitInfeasible = 4,  // not enough unique codes in the keyspace
-  kExitPartial = 5,     // finished, but set something aside (convert --rejects, upload refusals)
+  kExitPartial = 5,     // finished, but something was set aside (refused inputs, an interrupted import)
+  kExitCredentials = 6, // Commerce Layer refused the credentials (token request 400/401)
 };
 
 }  // namespace coupongen

@@ -13,7 +13,7 @@ namespace coupongen {
 
 class Status {
  public:
-  enum class Code { kOk, kIoError, kUsage, kInvalid, kInfeasible };
+  enum class Code { kOk, kIoError, kUsage, kInvalid, kInfeasible, kCredentials };
 
   Status() = default;
   static Status Ok() { return Status(); }
@@ -21,6 +21,8 @@ class Status {
   static Status Usage(std::string msg) { return Status(Code::kUsage, std::move(msg)); }
   static Status Invalid(std::string msg) { return Status(Code::kInvalid, std::move(msg)); }
   static Status Infeasible(std::string msg) { return Status(Code::kInfeasible, std::move(msg)); }
+  /// Commerce Layer refused the credentials (exit 6).
+  static Status Credentials(std::string msg) { return Status(Code::kCredentials, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -34,6 +36,7 @@ class Status {
       case Code::kUsage: return kExitUsage;
       case Code::kInvalid: return kExitInvalid;
       case Code::kInfeasible: return kExitInfeasible;
+      case Code::kCredentials: return kExitCredentials;
     }
     return kExitFailure;
   }

@@ -31,6 +31,12 @@ const std::vector<Subcommand>& Subcommands() {
        InitOptions, {"path"}, RunInit},
       {"keygen", "create a key file for keyed mode (32 random bytes, mode 0600; never overwrites)",
        "keygen PATH", KeygenOptions, {"path"}, RunKeygen},
+      {"upload", "upload coupon files to Commerce Layer as imports, resumably (a rerun finishes a stopped upload)",
+       "upload FILE... [--promotion-rule ID] [--chunk-size N] [--journal PATH] [--report PATH] [--rejects PATH] [--ledger DB] [--concurrency N] [--timeout DURATION] [--credentials FILE] [--auth-url URL] [--api-url URL] [--ca-file FILE] [--dry-run] [-q | --progress]",
+       UploadOptions, {"files"}, RunUpload},
+      {"pull", "write the coupons that exist in Commerce Layer to a coupon file (for --exclude, lint, convert)",
+       "pull (--promotion-rule ID | --promotion ID | --prefix TEXT | --all) [-f csv|json] [-o PATH] [--force] [--credentials FILE] [--auth-url URL] [--api-url URL] [--ca-file FILE]",
+       PullOptions, {}, RunPull},
   };
   return table;
 }

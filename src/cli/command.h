@@ -55,6 +55,8 @@ std::optional<TimeMs> ResolveNow(const po::variables_map& vm, Context& ctx);
 // The subcommands' entry points and option tables, one file each under cli/.
 po::options_description GenerateOptions();
 int RunGenerate(const po::variables_map& vm, Context& ctx);
+int RunGenerateOnly(const po::variables_map& vm, Context& ctx);      // generate without --upload
+int RunGenerateAndUpload(const po::variables_map& vm, Context& ctx);  // generate --upload (generate_upload.cc)
 po::options_description ValidateOptions();
 int RunValidate(const po::variables_map& vm, Context& ctx);
 po::options_description LintOptions();
@@ -69,5 +71,9 @@ po::options_description CheckCommandOptions();
 int RunCheck(const po::variables_map& vm, Context& ctx);
 po::options_description KeygenOptions();
 int RunKeygen(const po::variables_map& vm, Context& ctx);
+po::options_description UploadOptions();
+int RunUpload(const po::variables_map& vm, Context& ctx);
+po::options_description PullOptions();
+int RunPull(const po::variables_map& vm, Context& ctx);
 
 }  // namespace coupongen

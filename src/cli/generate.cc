@@ -50,7 +50,8 @@ po::options_description GenerateOptions() {
       ("range", po::value<std::string>()->value_name("START:COUNT"), "keyed mode: issue sequence numbers START..START+COUNT-1")
       ("shard", po::value<std::string>()->value_name("I/N"), "keyed mode: make the I-th (from 0) of N equal parts of the run; 'auto': I and N from the cluster scheduler (Kubernetes, Slurm, AWS Batch)")
       ("shards", po::value<std::string>()->value_name("N"), "with --shard auto: the number of shards, where the scheduler does not give it (Kubernetes, AWS Batch)")
-      ("create-key", "keyed mode: create codes.key_file if it does not exist");
+      ("create-key", "keyed mode: create codes.key_file if it does not exist")
+      ("upload", "then upload the output file to Commerce Layer as 'coupongen upload FILE' does (cli/generate_upload.cc)");
   return d;
 }
 
@@ -427,6 +428,11 @@ int GenerateFixed(const Plan& plan, const GenerateFlags& flags, Context& ctx, Di
 }  // namespace
 
 int RunGenerate(const po::variables_map& vm, Context& ctx) {
+  if (vm.count("upload")) return RunGenerateAndUpload(vm, ctx);
+  return RunGenerateOnly(vm, ctx);
+}
+
+int RunGenerateOnly(const po::variables_map& vm, Context& ctx) {
   auto start = std::chrono::steady_clock::now();
   auto flags = ReadFlags(vm, ctx);
   if (!flags) return kExitUsage;

@@ -23,7 +23,7 @@ void PrintUsage(std::ostream& out) {
          "Options:\n  -h, --help     show this help\n  --version      print the version\n\n"
          "Run 'coupongen help COMMAND' for a command's options; 'man coupongen' for the manual.\n"
          "Exit codes: 0 success, 1 runtime failure, 2 usage error, 3 invalid spec or data, 4 not enough unique codes,\n"
-         "5 partial (rows set aside).\n";
+         "5 partial (rows set aside, inputs refused), 6 Commerce Layer refused the credentials.\n";
 }
 
 std::vector<std::string> CommandNames() {

@@ -12,6 +12,7 @@
 
 #include "base/status.h"
 #include "coupon/coupon.h"
+#include "coupon/commerce_layer_limits.h"
 #include "coupon/format.h"
 #include "io/sink.h"
 
@@ -26,7 +27,7 @@ struct WriterOptions {
   /// imports: parent_resource_id of every document (the coupon codes promotion rule).
   std::optional<std::string> parent_rule_id;
   /// imports: inputs per document, 1..10000.
-  size_t chunk_size = 10000;
+  size_t chunk_size = kCommerceLayerMaxImportInputs;
   /// The codes given to WriteBatch never need CSV quotes or JSON escapes
   /// (CodeGenerator::plain_codes()): they are copied as they are.
   bool plain_codes = false;

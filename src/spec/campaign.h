@@ -10,6 +10,7 @@
 
 #include "base/timestamp.h"
 #include "base/zone.h"
+#include "coupon/commerce_layer_limits.h"
 #include "coupon/format.h"
 
 namespace coupongen {
@@ -91,7 +92,7 @@ struct Campaign {
     std::optional<OutputFormat> format;      // default csv
     std::optional<std::string> path;         // default stdout
     std::optional<std::string> mailing;      // the mailing file (.csv or .xlsx), relative to the working directory
-    int64_t chunk_size = 10000;
+    int64_t chunk_size = kCommerceLayerMaxImportInputs;
   } output;
 
   /// Where each key's value was written, by dotted path ("codes.length"), for messages.

@@ -319,7 +319,7 @@ class Parser {
     }
     if (auto v = Take(e, "path")) o.path = Path(*v, "output.path");
     if (auto v = Take(e, "mailing")) o.mailing = Path(*v, "output.mailing");
-    if (auto v = Take(e, "chunk_size")) o.chunk_size = Int(*v, "output.chunk_size", 1, 10000).value_or(o.chunk_size);
+    if (auto v = Take(e, "chunk_size")) o.chunk_size = Int(*v, "output.chunk_size", 1, static_cast<int64_t>(kCommerceLayerMaxImportInputs)).value_or(o.chunk_size);
   }
 
   // ---- typed accessors: each reports its own problem and returns nullopt on error ----

@@ -15,6 +15,7 @@
 #include "codes/keyspace.h"
 #include "codes/shape.h"
 #include "coupon/coupon.h"
+#include "coupon/commerce_layer_limits.h"
 #include "coupon/format.h"
 #include "spec/campaign.h"
 #include "spec/recipients.h"
@@ -46,7 +47,7 @@ struct Plan {
   std::vector<std::string> recipients;    // one code each, in order (empty: none)
   OutputFormat format = OutputFormat::kCsv;
   std::string output_path = "-";          // "-" is stdout
-  size_t chunk_size = 10000;
+  size_t chunk_size = kCommerceLayerMaxImportInputs;
   FieldSet fields;                        // the attributes written (CSV columns, JSON keys)
   std::vector<std::string> exclude_paths; // resolved paths of exclusion files
   std::optional<std::string> recipients_path;  // recipients.file, resolved (an input the output must not replace)

@@ -1,0 +1,42 @@
+// generate --upload: write the output file (never stdout), then upload it exactly as
+// `coupongen upload FILE` does, journal beside it. A failed upload leaves the file, the journal
+// and the ledger as they are: `coupongen upload FILE` finishes it.
+#include <sstream>
+
+#include "base/exit_codes.h"
+#include "cli/command.h"
+#include "cli/spec_loading.h"
+#include "cli/subcommands.h"
+
+namespace coupongen {
+
+int RunGenerateAndUpload(const po::variables_map& vm, Context& ctx) {
+  Diagnostics diag(ctx.err, false);
+  if (vm.count("seed"))
+    return diag.Fail(Status::Usage("generate: --seed with --upload: predictable codes never enter a store"));
+  if (vm["spec"].as<std::string>() == "-")
+    return diag.Fail(Status::Usage("generate: --upload needs the spec in a file, not stdin"));
+  // Where the output goes: -o, else the spec's output.path.
+  std::string path;
+  if (vm.count("output")) {
+    path = vm["output"].as<std::string>();
+  } else {
+    PlanOptions options;
+    options.now = ctx.clock();
+    int code = 0;
+    std::ostringstream quiet;
+    Context probe{ctx.out, quiet, false, ctx.random, ctx.clock, ctx.in};
+    auto spec = LoadSpec(vm, options, probe, &code);
+    if (!spec) return RunGenerateOnly(vm, ctx);  // let generate report the spec's problems
+    path = spec->plan.output_path;
+  }
+  if (path == "-" || path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0)
+    return diag.Fail(Status::Usage("generate: --upload writes a file first: give -o PATH (or output.path), not stdout"));
+  int code = RunGenerateOnly(vm, ctx);
+  if (code != kExitSuccess) return code;
+  std::vector<std::string> args = {"upload", path};
+  if (vm.count("quiet")) args.push_back("--quiet");
+  return RunCommandLine(args, ctx);
+}
+
+}  // namespace coupongen
