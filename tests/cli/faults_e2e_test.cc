@@ -317,7 +317,7 @@ TEST_F(FaultTest, OutputDirectoryThatCannotExist) {
     const char* error;
   } cases[] = {
       {"first.csv/codes.csv", "cannot create a file in first.csv: Not a directory"},  // the parent is a file
-      {"/proc/self/codes.csv", "cannot create a file in /proc/self: No such file or directory"},
+      {"/proc/self/codes.csv", "/proc/self/codes.csv is under /dev or /proc: to write to a stream, use -o - and redirect stdout"},
       {"no/such/dir/codes.csv", "cannot create a file in no/such/dir: No such file or directory"},
   };
   for (const auto& c : cases) {

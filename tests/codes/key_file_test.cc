@@ -158,7 +158,7 @@ TEST_F(KeyFileTest, RefusesWrongSizesAndContent) {
   }
   std::filesystem::create_directory(Path("dir"));
   chmod(Path("dir").c_str(), 0700);
-  EXPECT_EQ(LoadKeyFile(Path("dir")).status().message(), "key file " + Path("dir") + " is not a regular file");
+  EXPECT_EQ(LoadKeyFile(Path("dir")).status().message(), "key file " + Path("dir") + " is not a regular file (a directory)");
 }
 
 TEST_F(KeyFileTest, RefusesFifosAndDevicesAtOnceWithoutBlocking) {

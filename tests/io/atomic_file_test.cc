@@ -127,7 +127,9 @@ TEST(AtomicFileCheckCommitTest, SeesWhatWouldMakeTheRenameFail) {
     EXPECT_EQ(f->CheckCommit().message(), target + " already exists (use --force to replace it)");
   }
   {
+    ASSERT_EQ(rmdir(target.c_str()), 0);
     auto f = ready(true);
+    ASSERT_EQ(mkdir(target.c_str(), 0700), 0);
     EXPECT_EQ(f->CheckCommit().message(), target + " is a directory");
     ASSERT_EQ(rmdir(target.c_str()), 0);
     // A dangling symlink appeared: with overwrite it is replaced (the link, not what it names).
