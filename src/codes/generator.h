@@ -31,6 +31,7 @@ class CodeBatch {
 
  private:
   friend class CodeGenerator;
+  friend class KeyedGenerator;
   /// Lays out room for `n` codes of `skeleton` (kept when it already has it).
   void Prepare(const std::string& skeleton, size_t n);
   char* slot(size_t i) { return chars_.data() + i * skeleton_.size(); }
