@@ -349,6 +349,7 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
   }
   CodeGenerator generator(plan.shape, plan.alphabet, seeded ? *seeded : ctx.random, *seen);
   generator.UseRules(plan.rules);  // codes.check: the check character; codes.blocklist: redraw blocked words
+  generator.DrawAhead();           // candidates drawn on a second thread (same codes, same order)
 
   // 5. Generate and write, to a temporary file beside the target or to stdout.
   auto out = OpenOutput(plan.output_path, flags->force, ctx);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -66,6 +67,15 @@ class CodeGenerator {
   /// Overwrites *code with the next unique code (the same code NextBatch would give next).
   Status Next(std::string* code);
 
+  /// Draw candidates on a second thread, ahead of the inserts (call before the first NextBatch):
+  /// symbols, blocklist walk, check character and key of each candidate are made there, a group
+  /// of kGroup at a time through a ring of a few groups, and this thread only inserts keys into
+  /// the set and writes the codes. The candidates are the same, in the same stream order, so the
+  /// codes are exactly those of drawing here (the thread only runs ahead, by up to a few groups,
+  /// whose random bytes are drawn and not used when the run ends).
+  void DrawAhead();
+  ~CodeGenerator();
+
   /// Codes drawn and thrown away because they were already taken.
   uint64_t redraws() const { return redraws_; }
 
@@ -105,6 +115,18 @@ class CodeGenerator {
   uint64_t CandidateKey(const uint8_t* symbols, size_t len, uint8_t* folded) const;
 
   bool plain_codes_;
+
+  // DrawAhead's groups of candidates and the thread that draws them.
+  struct Group {
+    std::vector<uint8_t> indexes, folded;
+    std::vector<uint64_t> keys;
+    Status status;
+  };
+  struct Ahead;
+  std::unique_ptr<Ahead> ahead_;
+  Group* group_ = nullptr;  // the group being inserted from
+  size_t group_at_ = 0;     // its next candidate
+  Status NextBatchAhead(size_t n, CodeBatch* batch);
 };
 
 }  // namespace coupongen
