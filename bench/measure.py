@@ -24,6 +24,9 @@ BYTES_PER_CODE_BOUND = 24  # the issue's memory bound: 24 bytes per code plus 16
 BOUND_SLACK = 16 * MIB
 TARGET_CODES_PER_S = 10_000_000
 TARGET_JSON_MB_S = 200
+TARGET_KEYED_CODES_PER_S = 10_000_000
+KEYED_PEAK_BOUND = 64 * MIB
+TARGET_LINT_MB_S = 300
 
 CODES_SPEC = """version: 1
 campaign: bench
@@ -201,6 +204,57 @@ def codes_table(args, out_dir, spec):
     return rows, verdicts
 
 
+def anchor_table(args, out_dir, spec):
+    """Random mode beside the hand-tuned single-thread anchor (shared/anchors/gen_rand.cpp, `packed
+    tuned`), run in this same benchmark run, alternating: the ratio of the best wall times."""
+    if not args.anchor or not os.path.exists(args.anchor):
+        return ["(anchor not built: bench/run.sh builds it from $ANCHOR_SRC, default "
+                "/work/shared/anchors/gen_rand.cpp, when that file exists)"], []
+    rows = ["| codes | coupongen wall s | coupongen CPU s | coupongen peak MiB | anchor wall s | anchor CPU s | anchor peak MiB "
+            "| ratio (coupongen / anchor) | load |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    verdicts = []
+    for n in [s for s in args.sizes if s <= args.anchor_max]:
+        out = os.path.join(out_dir, "codes.csv")
+        aout = os.path.join(out_dir, "anchor.txt")
+        best_c = best_a = None
+        for _ in range(args.runs):  # alternate, so both see the same moments of a shared machine
+            c = measure([args.coupongen, "generate", spec, "-n", str(n), "-o", out, "-q"], out, 1, count_lines_check(n + 1))
+            a = measure([args.anchor, str(n), aout, "packed", "tuned"], aout, 1, count_lines_check(n))
+            best_c = c if best_c is None or c.wall < best_c.wall else best_c
+            best_a = a if best_a is None or a.wall < best_a.wall else best_a
+        ratio = best_c.wall / best_a.wall
+        rows.append(f"| {human_count(n)} | {best_c.wall:.3f} | {best_c.cpu:.2f} | {best_c.peak_kib / 1024:,.1f} | {best_a.wall:.3f} "
+                    f"| {best_a.cpu:.2f} | {best_a.peak_kib / 1024:,.1f} | {ratio:.2f} | {best_c.load:.1f} |")
+        if n == 10_000_000:
+            verdicts.append(("random mode at 10^7 within the anchor's time (ratio <= 1.0)", ratio <= 1.0, f"{ratio:.2f}"))
+    return rows, verdicts
+
+
+def keyed_table(args, out_dir):
+    """Keyed mode (FF1): 12 characters, default alphabet and blocklist, csv to a file."""
+    key = os.path.join(out_dir, "bench.key")
+    spec = os.path.join(out_dir, "keyed.yaml")
+    if os.path.exists(key):
+        os.remove(key)
+    subprocess.run([args.coupongen, "keygen", key], check=True, capture_output=True)
+    with open(spec, "w") as f:
+        f.write(CODES_SPEC.replace("codes:\n", "codes:\n  mode: keyed\n  key_file: bench.key\n"))
+    rows = ["| codes | wall s | codes/s | CPU s | peak MiB | within 64 MiB | load |", "|---:|---:|---:|---:|---:|:---:|---:|"]
+    verdicts = []
+    for n in [s for s in args.sizes if s <= args.keyed_max]:
+        out = os.path.join(out_dir, "keyed.csv")
+        m = measure([args.coupongen, "generate", spec, "-n", str(n), "-o", out, "-q"], out, args.runs, count_lines_check(n + 1))
+        peak = m.peak_kib * 1024
+        rows.append(f"| {human_count(n)} | {m.wall:.3f} | {fmt_rate(n / m.wall)} | {m.cpu:.2f} | {peak / MIB:,.1f} "
+                    f"| {'yes' if peak <= KEYED_PEAK_BOUND else 'NO'} | {m.load:.1f} |")
+        if n == 10_000_000:
+            verdicts.append(("keyed codes/s at 10^7 >= 10 M", n / m.wall >= TARGET_KEYED_CODES_PER_S, fmt_rate(n / m.wall)))
+            verdicts.append(("keyed peak memory at 10^7 <= 64 MiB", peak <= KEYED_PEAK_BOUND, f"{peak / MIB:,.1f} MiB"))
+    os.remove(spec)
+    os.remove(key)
+    return rows, verdicts
+
+
 def formats_table(args, out_dir, spec):
     rows, verdicts = [], []
     rows.append("| format | coupons | wall s | coupons/s | CPU s | output MB | output MB/s | peak MiB | within bound | load |")
@@ -249,7 +303,8 @@ def lint_table(args, out_dir, spec):
         mb_s = size / best[0] / 1e6
         rows.append(f"| {fmt} | {human_count(n)} | {best[0]:.3f} | {mb_s:,.0f} | {best[1]:.1f} |")
         if n == 1_000_000:
-            verdicts.append((f"lint {fmt} at 10^6 rows >= 100 MB/s", mb_s >= 100, f"{mb_s:,.0f} MB/s"))
+            target = TARGET_LINT_MB_S if fmt == "csv" else 100
+            verdicts.append((f"lint {fmt} at 10^6 rows >= {target} MB/s", mb_s >= target, f"{mb_s:,.0f} MB/s"))
     return rows, verdicts
 
 
@@ -278,6 +333,9 @@ def main():
     p.add_argument("--runs", type=int, default=3, help="runs per coupongen figure (best wall time is kept)")
     p.add_argument("--baseline-runs", type=int, default=1)
     p.add_argument("--baseline-max", type=float, default=1e7, help="largest count the baseline is run at")
+    p.add_argument("--anchor", help="the anchor binary (gen_rand from shared/anchors), run beside random mode")
+    p.add_argument("--anchor-max", type=float, default=1e8, help="largest count the anchor is run at")
+    p.add_argument("--keyed-max", type=float, default=1e8, help="largest count for keyed mode")
     p.add_argument("--formats-max", type=float, default=1e7, help="largest count for the five-attribute formats")
     p.add_argument("--micro-min-time", default="0.2")
     p.add_argument("--micro-filter", default="")
@@ -309,6 +367,14 @@ def main():
           "MB = 10^6 bytes, MiB = 2^20." % (args.runs, args.baseline_runs))
     print()
     rows, verdicts = codes_table(args, args.out_dir, codes_spec)
+    print("\n".join(rows))
+    print("\n## Random mode beside the anchor (shared/anchors/gen_rand.cpp, packed tuned; best of %d, alternating)\n" % args.runs)
+    rows, v = anchor_table(args, args.out_dir, codes_spec)
+    verdicts += v
+    print("\n".join(rows))
+    print("\n## Keyed mode (FF1): 12 characters, default alphabet and blocklist, csv to a file\n")
+    rows, v = keyed_table(args, args.out_dir)
+    verdicts += v
     print("\n".join(rows))
     print("\n## Output formats: five attributes per coupon\n")
     rows, v = formats_table(args, args.out_dir, five_spec)

@@ -17,12 +17,20 @@ jobs="${BENCH_JOBS:-2}"
 args=()
 if [ "${1:-}" = "--small" ]; then
   shift
-  args=(--sizes 1e5 --runs 1 --baseline-max 1e5 --formats-max 1e5 --micro-min-time 0.01
+  args=(--sizes 1e5 --runs 1 --baseline-max 1e5 --formats-max 1e5 --anchor-max 1e5 --keyed-max 1e5 --micro-min-time 0.01
         --micro-filter 'BM_(RandomFill|SymbolDraw|CodeKey|CodeSetInsert(Prefetched)?/1000000$|GeneratorNextBatch/1000000$|WriterWriteBatch)')
 fi
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCOUPONGEN_BUILD_BENCH=ON -DCOUPONGEN_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build" -j "$jobs" --target coupongen coupongen_micro_bench >/dev/null
 
+# The anchor (the hand-tuned single-thread limit random mode is compared with) is built from its
+# shared source when that exists; it is never copied into this repository.
+anchor_src="${ANCHOR_SRC:-/work/shared/anchors/gen_rand.cpp}"
+anchor_args=()
+if [ -f "$anchor_src" ]; then
+  g++ -O2 -o "$build/gen_rand" "$anchor_src" -lcrypto && anchor_args=(--anchor "$build/gen_rand")
+fi
+
 exec python3 "$root/bench/measure.py" --coupongen "$build/coupongen" --micro "$build/bench/coupongen_micro_bench" \
-  --out-dir "$out" "${args[@]}" "$@"
+  --out-dir "$out" "${anchor_args[@]}" "${args[@]}" "$@"

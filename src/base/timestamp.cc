@@ -37,7 +37,9 @@ std::optional<TimeMs> Fail(std::string* error, const char* why) {
 
 }  // namespace
 
-std::optional<TimeMs> ParseTimestamp(std::string_view s, std::string* error) {
+namespace {
+
+std::optional<TimeMs> ParseUncached(std::string_view s, std::string* error) {
   constexpr const char* kShape = "not an ISO 8601 timestamp (expected YYYY-MM-DDTHH:MM:SSZ or with an offset such as +02:00)";
   size_t pos = 0;
   int year, month, day;
@@ -89,6 +91,24 @@ std::optional<TimeMs> ParseTimestamp(std::string_view s, std::string* error) {
   if (pos != s.size()) return Fail(error, kShape);
   if (ms > kMaxTimeMs) return Fail(error, "after 9999-12-31T23:59:59Z, the latest time coupongen handles");
   return ms;
+}
+
+}  // namespace
+
+// Files repeat one expiry on every row (lint reads it twice a row: parse, then check), so the last
+// text this thread parsed successfully is remembered: a repeat costs a comparison, not a parse.
+std::optional<TimeMs> ParseTimestamp(std::string_view s, std::string* error) {
+  thread_local std::string last_text;
+  thread_local TimeMs last_value = 0;
+  thread_local bool have_last = false;
+  if (have_last && s == last_text) return last_value;
+  std::optional<TimeMs> t = ParseUncached(s, error);
+  if (t && s.size() <= 64) {
+    last_text.assign(s);
+    last_value = *t;
+    have_last = true;
+  }
+  return t;
 }
 
 std::string FormatTimestamp(TimeMs t) {

@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <deque>
+#include <condition_variable>
+#include <mutex>
 #include <span>
+#include <thread>
 #include <type_traits>
 #include <memory>
 #include <span>
@@ -203,21 +205,68 @@ unsigned long long PhysicalMemoryBytes() {
   return pages > 0 && size > 0 ? static_cast<unsigned long long>(pages) * static_cast<unsigned long long>(size) : ~0ull;
 }
 
-// Draws plan.count unique codes and writes them; recipients get one each, in order. Each code is
-// recorded in the ledger session, when there is one, as it is made. The random generator works a
-// batch at a time (no allocation, no virtual call per code); the keyed one a code at a time.
-// With a ledger too large to read (LookUpInLedger): replaces each code of `codes` the ledger
-// holds by a new one that it does not. Replacements live in *spare.
-Status ReplaceIssued(CodeGenerator& gen, Ledger& ledger, std::vector<std::string_view>* codes,
-                     std::deque<std::string>* spare) {
+// Batches handed from the thread that makes codes to the thread that writes them: a ring of a
+// few CodeBatches, so memory stays a few batches whatever the count, and the codes are written in
+// exactly the order they were made (one producer, one consumer, FIFO).
+class BatchRing {
+ public:
+  static constexpr size_t kSlots = 4;
+  // The producer: a batch to fill, once one is free; null once the consumer has stopped.
+  CodeBatch* Acquire() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return stopped_ || filled_ - written_ < kSlots; });
+    return stopped_ ? nullptr : &slots_[filled_ % kSlots];
+  }
+  void Publish(uint64_t done_before) {
+    std::lock_guard<std::mutex> lock(mu_);
+    done_[filled_ % kSlots] = done_before;
+    ++filled_;
+    cv_.notify_all();
+  }
+  void Close() {  // the producer is done (or failed)
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    cv_.notify_all();
+  }
+  // The consumer: the next batch to write (and how many codes came before it), or null at the end.
+  CodeBatch* Take(uint64_t* done_before) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return closed_ || filled_ > written_; });
+    if (filled_ == written_) return nullptr;
+    *done_before = done_[written_ % kSlots];
+    return &slots_[written_ % kSlots];
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++written_;
+    cv_.notify_all();
+  }
+  void Stop() {  // the consumer failed: the producer stops at its next Acquire
+    std::lock_guard<std::mutex> lock(mu_);
+    stopped_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  CodeBatch slots_[kSlots];
+  uint64_t done_[kSlots] = {};
+  uint64_t filled_ = 0, written_ = 0;
+  bool closed_ = false, stopped_ = false;
+};
+
+// With a ledger too large to read (LookUpInLedger): replaces each code of *batch the ledger holds
+// by a new one that it does not (codes of one run all have the same length).
+Status ReplaceIssued(CodeGenerator& gen, Ledger& ledger, CodeBatch* batch) {
   CodeBatch one;
-  for (auto& code : *codes) {
+  for (size_t i = 0; i < batch->size(); ++i) {
     while (true) {
-      auto found = ledger.Find(code);
+      auto found = ledger.Find((*batch)[i]);
       if (!found.ok()) return Status::IoError("ledger " + found.status().message());
       if (!*found) break;
       COUPONGEN_RETURN_IF_ERROR(gen.NextBatch(1, &one));
-      code = spare->emplace_back(one[0]);
+      batch->Replace(i, one[0]);
     }
   }
   return Status::Ok();
@@ -273,53 +322,59 @@ bool MayLookNumeric(const Plan& plan) {
   return plan.format == OutputFormat::kCsv && plan.alphabet.symbols().find_first_of("0123456789") != std::string::npos;
 }
 
+// Draws plan.count unique codes and writes them; recipients get one each, in order. Each code is
+// recorded in the ledger session, when there is one, as it is made. Both generators work a batch
+// at a time (no allocation, no virtual call per code; the keyed one also splits each batch over
+// two threads, see KeyedGenerator::NextBatch), and the batches are written by a second thread
+// while the next ones are made (BatchRing): the codes and their order are the generator's alone,
+// whatever the threads' timing.
 template <typename Generator>
 Status WriteCodes(const Plan& plan, Generator& gen, OutputSink& sink, IssueSession* session, TimeMs now,
                   Progress& progress, std::string* example, Ledger* lookup = nullptr, SideOutputs* side = nullptr) {
   const bool numeric_check = side && MayLookNumeric(plan);
-  constexpr uint64_t kCodesPerBatch = 4096;  // divides 65,536: Progress, which looks every 65,536 codes, still ticks
+  // Divides 65,536: Progress, which looks every 65,536 codes, still ticks. Keyed batches are
+  // larger, so that handing half of each to the other thread costs little beside the work.
+  constexpr uint64_t kCodesPerBatch = std::is_same_v<Generator, CodeGenerator> ? 4096 : 16384;
   const std::string rule = plan.base.promotion_rule_id.value_or("");
   WriterOptions wo = WriterOptionsFor(plan);
-  if constexpr (std::is_same_v<Generator, CodeGenerator>) wo.plain_codes = gen.plain_codes();  // (Write escapes)
+  wo.plain_codes = gen.plain_codes();  // (Write escapes)
   auto writer = MakeCouponWriter(wo, sink);
-  if constexpr (std::is_same_v<Generator, CodeGenerator>) {
-    const std::span<const std::string> recipients = plan.recipients;
-    CodeBatch batch;
-    std::vector<std::string_view> checked;  // lookup: the batch with issued codes replaced
-    std::deque<std::string> spare;
-    std::string last;
-    for (uint64_t done = 0; done < plan.count; done += batch.size()) {
-      const size_t n = static_cast<size_t>(std::min(kCodesPerBatch, plan.count - done));
-      COUPONGEN_RETURN_IF_ERROR(gen.NextBatch(n, &batch));
-      std::span<const std::string_view> codes = batch.codes();
-      if (lookup) {
-        checked.assign(codes.begin(), codes.end());
-        spare.clear();
-        COUPONGEN_RETURN_IF_ERROR(ReplaceIssued(gen, *lookup, &checked, &spare));
-        codes = checked;
-      }
-      if (session) COUPONGEN_RETURN_IF_ERROR(session->RecordMany(codes, plan.campaign, rule, now, plan.output_path));
-      const auto emails = recipients.empty() ? recipients : recipients.subspan(done, n);
-      COUPONGEN_RETURN_IF_ERROR(writer->WriteBatch(plan.base, codes, emails));
-      if (numeric_check)
-        for (std::string_view code : codes) side->spreadsheet_codes += SpreadsheetWouldChange(code);
-      if (side && side->mailing_writer)
-        for (size_t i = 0; i < n; ++i) COUPONGEN_RETURN_IF_ERROR(side->Mail(plan, done + i, codes[i]));
-      progress.Update(done + n);
-      if (!codes.empty() && done + n == plan.count) last = codes.back();
+  const std::span<const std::string> recipients = plan.recipients;
+
+  BatchRing ring;
+  Status written;
+  std::thread writer_thread([&] {
+    uint64_t done = 0;
+    while (CodeBatch* batch = ring.Take(&done)) {
+      const auto emails = recipients.empty() ? recipients : recipients.subspan(done, batch->size());
+      written = writer->WriteBatch(plan.base, batch->codes(), emails);
+      ring.Release();
+      if (!written.ok()) return ring.Stop();
     }
-    if (!last.empty()) *example = plan.shape.Masked(last);
-  } else {
-    Coupon coupon = plan.base;
-    for (uint64_t i = 0; i < plan.count; ++i) {
-      COUPONGEN_RETURN_IF_ERROR(gen.Next(&coupon.code));
-      if (session) COUPONGEN_RETURN_IF_ERROR(session->Record(coupon.code, plan.campaign, rule, now, plan.output_path));
-      if (!plan.recipients.empty()) coupon.recipient_email = plan.recipients[i];
-      COUPONGEN_RETURN_IF_ERROR(writer->Write(coupon));
-      progress.Update(i + 1);
-    }
-    if (plan.count) *example = plan.shape.Masked(coupon.code);
+  });
+  Status made;
+  for (uint64_t done = 0; done < plan.count && made.ok();) {
+    CodeBatch* batch = ring.Acquire();
+    if (!batch) break;  // the writer failed
+    const size_t n = static_cast<size_t>(std::min(kCodesPerBatch, plan.count - done));
+    made = gen.NextBatch(n, batch);
+    if constexpr (std::is_same_v<Generator, CodeGenerator>)
+      if (made.ok() && lookup) made = ReplaceIssued(gen, *lookup, batch);
+    if (made.ok() && session) made = session->RecordMany(batch->codes(), plan.campaign, rule, now, plan.output_path);
+    if (made.ok() && numeric_check)
+      for (std::string_view code : batch->codes()) side->spreadsheet_codes += SpreadsheetWouldChange(code);
+    if (made.ok() && side && side->mailing_writer)
+      for (size_t i = 0; i < n && made.ok(); ++i) made = side->Mail(plan, done + i, (*batch)[i]);
+    if (!made.ok()) break;
+    if (done + n == plan.count && n > 0) *example = plan.shape.Masked((*batch)[n - 1]);
+    ring.Publish(done);
+    done += n;
+    progress.Update(done);
   }
+  ring.Close();
+  writer_thread.join();
+  COUPONGEN_RETURN_IF_ERROR(made);
+  COUPONGEN_RETURN_IF_ERROR(written);
   return writer->Finish();
 }
 
@@ -506,6 +561,7 @@ int RunGenerateOnly(const po::variables_map& vm, Context& ctx) {
   }
   CodeGenerator generator(plan.shape, plan.alphabet, seeded ? *seeded : ctx.random, *seen);
   generator.UseRules(plan.rules);  // codes.check: the check character; codes.blocklist: redraw blocked words
+  generator.DrawAhead();           // candidates drawn on a second thread (same codes, same order)
 
   // 5. Generate and write, to a temporary file beside the target or to stdout.
   auto out = OpenOutput(plan.output_path, flags->force, ctx);

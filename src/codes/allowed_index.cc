@@ -71,6 +71,58 @@ void AllowedIndex::Unrank(uint64_t n, std::span<uint16_t> numerals) const {
   }
 }
 
+void AllowedIndex::Start(uint64_t n, Cursor* cursor) const {
+  cursor->numerals.resize(length_);
+  cursor->states.resize(length_ + 1);
+  cursor->checks.resize(length_ + 1);
+  cursor->states[0] = 0;
+  cursor->checks[0] = start_check_;
+  for (size_t pos = 0; pos < length_; ++pos) {
+    const uint32_t s = cursor->states[pos];
+    const uint8_t p = cursor->checks[pos];
+    for (uint32_t d = 0; d < radix_; ++d) {
+      uint32_t next = blocklist_->NextState(s, fold_[d]);
+      if (next == blocklist_->match_state()) continue;
+      uint8_t q = check_ ? check_->Step(p, pos, fold_[d]) : 0;
+      uint64_t c = count_[Entry(pos + 1, next, q)];
+      if (n < c) {  // as in Unrank
+        cursor->numerals[pos] = static_cast<uint16_t>(d);
+        cursor->states[pos + 1] = next;
+        cursor->checks[pos + 1] = q;
+        break;
+      }
+      n -= c;
+    }
+  }
+}
+
+bool AllowedIndex::Advance(Cursor* cursor) const {
+  const uint32_t match = blocklist_->match_state();
+  // The first numeral from the given one that keeps an allowed way to finish the code.
+  auto first_from = [&](size_t pos, uint32_t d) {
+    const uint32_t s = cursor->states[pos];
+    const uint8_t p = cursor->checks[pos];
+    for (; d < radix_; ++d) {
+      uint32_t next = blocklist_->NextState(s, fold_[d]);
+      if (next == match) continue;
+      uint8_t q = check_ ? check_->Step(p, pos, fold_[d]) : 0;
+      if (count_[Entry(pos + 1, next, q)] == 0) continue;
+      cursor->numerals[pos] = static_cast<uint16_t>(d);
+      cursor->states[pos + 1] = next;
+      cursor->checks[pos + 1] = q;
+      return true;
+    }
+    return false;
+  };
+  // The last position that can still grow, then the smallest allowed ending after it.
+  for (size_t pos = length_; pos-- > 0;) {
+    if (!first_from(pos, uint32_t{cursor->numerals[pos]} + 1)) continue;
+    for (size_t rest = pos + 1; rest < length_; ++rest) first_from(rest, 0);  // one always exists: count > 0
+    return true;
+  }
+  return false;
+}
+
 std::optional<uint64_t> AllowedIndex::Rank(std::span<const uint16_t> numerals) const {
   if (!Allowed(numerals)) return std::nullopt;
   uint32_t s = 0;
@@ -93,6 +145,12 @@ std::optional<uint64_t> AllowedIndex::Rank(std::span<const uint16_t> numerals) c
 
 bool AllowedIndex::Allowed(std::span<const uint16_t> numerals) const {
   const uint32_t match = blocklist_->match_state();
+  if (!check_) {  // the common case: the automaton alone
+    uint32_t s = 0;
+    for (uint16_t d : numerals)
+      if ((s = blocklist_->NextState(s, fold_[d])) == match) return false;
+    return true;
+  }
   uint32_t s = 0;
   uint8_t p = start_check_;
   for (size_t pos = 0; pos < numerals.size(); ++pos) {

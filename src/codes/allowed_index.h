@@ -43,6 +43,20 @@ class AllowedIndex {
   /// Writes the numerals of allowed code number n. REQUIRES: n < size(), numerals.size() == length.
   void Unrank(uint64_t n, std::span<uint16_t> numerals) const;
 
+  /// Where Unrank's walk went: a code's numerals with the automaton's (and check's) state before
+  /// each position, so that the next allowed code in order is a step away (Advance).
+  struct Cursor {
+    std::vector<uint16_t> numerals;
+    std::vector<uint32_t> states;  // states[pos]: the DFA state before numerals[pos]
+    std::vector<uint8_t> checks;   // checks[pos]: the check state before numerals[pos]
+  };
+  /// Unrank(n) into *cursor. REQUIRES: n < size().
+  void Start(uint64_t n, Cursor* cursor) const;
+  /// Moves *cursor to the next allowed code in order: Unrank(n + 1) after Unrank(n), without
+  /// reading the whole table again (usually one position changes). Returns false, leaving the
+  /// cursor alone, at the last allowed code.
+  bool Advance(Cursor* cursor) const;
+
   /// The number of an allowed code; nullopt when the code is not allowed or its number is 2^64 - 1
   /// or more. REQUIRES: numerals.size() == length, each numeral < radix.
   std::optional<uint64_t> Rank(std::span<const uint16_t> numerals) const;

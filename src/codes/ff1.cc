@@ -76,6 +76,27 @@ void XorBlock(uint8_t* x, const uint8_t* y) {
   std::memcpy(x, a, 16);
 }
 
+uint64_t LoadBe64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return __builtin_bswap64(v);
+}
+
+uint32_t LoadBe32(const uint8_t* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return __builtin_bswap32(v);
+}
+
+/// y mod m for a fixed m >= 2, with mu = floor((2^64 - 1) / m): the estimate floor(y * mu / 2^64)
+/// is at most 2 below floor(y / m), and the loop adds back what it missed.
+uint64_t ModBy(uint64_t y, uint64_t m, uint64_t mu) {
+  auto q = static_cast<uint64_t>((static_cast<unsigned __int128>(y) * mu) >> 64);
+  uint64_t r = y - q * m;
+  while (r >= m) r -= m;
+  return r;
+}
+
 std::string OpenSslError(const char* what) {
   char buf[256];
   ERR_error_string_n(ERR_get_error(), buf, sizeof buf);
@@ -156,6 +177,149 @@ Result<Ff1> Ff1::Create(std::span<const uint8_t> key, uint32_t radix, uint32_t m
 Ff1::Ff1(Ff1&&) noexcept = default;
 Ff1& Ff1::operator=(Ff1&&) noexcept = default;
 Ff1::~Ff1() = default;
+
+Result<Ff1> Ff1::Clone() const {
+  Ff1 f;
+  f.ctx_.reset(EVP_CIPHER_CTX_new());
+  if (!f.ctx_ || EVP_CIPHER_CTX_copy(f.ctx_.get(), ctx_.get()) != 1)
+    return Status::IoError(OpenSslError("FF1: cannot copy the AES context"));
+  f.radix_ = radix_;
+  f.min_length_ = min_length_;
+  f.max_length_ = max_length_;
+  f.max_tweak_length_ = max_tweak_length_;
+  f.chunk_digits_ = chunk_digits_;
+  f.chunk_pow_ = chunk_pow_;
+  f.radix_magic_ = radix_magic_;
+  f.tweak_.reserve(tweak_.capacity());
+  f.tail_.reserve(tail_.capacity());
+  f.a_.resize(a_.size());
+  f.b_half_.resize(b_half_.size());
+  f.c_.resize(c_.size());
+  f.limbs_.resize(limbs_.size());
+  f.s_.resize(s_.size());
+  f.s_in_.resize(s_in_.size());
+  return f;
+}
+
+Status Ff1::EncryptBatch(std::span<const uint8_t> tweak, size_t n, std::span<uint16_t> numerals) {
+  if (n == 0 || numerals.size() % n != 0)
+    return Status::Invalid("FF1: a batch of " + std::to_string(numerals.size()) + " numerals is not a whole number of " +
+                           std::to_string(n) + "-numeral strings");
+  const size_t count = numerals.size() / n;
+  uint64_t mod_u = 0, mod_v = 0;
+  const bool small = n >= min_length_ && n <= max_length_ && tweak.size() <= max_tweak_length_ &&
+                     RadixPower(radix_, n - n / 2, &mod_v) && RadixPower(radix_, n / 2, &mod_u);
+  if (!small) {  // long strings (or a refused call: Encrypt says why)
+    for (size_t k = 0; k < count; ++k) {
+      std::span<uint16_t> x = numerals.subspan(k * n, n);
+      COUPONGEN_RETURN_IF_ERROR(Encrypt(tweak, x, x));
+    }
+    return Status::Ok();
+  }
+  COUPONGEN_RETURN_IF_ERROR(Prepare(n, tweak));
+  // Here b <= 8, so d <= 12: S is R alone, and [NUM(B)]^b ends Q's last block (tail_ is one block).
+  const uint64_t mu_u = UINT64_MAX / mod_u, mu_v = UINT64_MAX / mod_v;
+  // The ten rounds' last CBC-MAC input block, less NUM(B): the prefix XOR Q's tail with [i] in it.
+  uint64_t base[10][2];
+  for (int i = 0; i < 10; ++i) {
+    Block x{};
+    std::copy(tail_.begin(), tail_.begin() + static_cast<ptrdiff_t>(tail_round_at_), x.begin());
+    x[tail_round_at_] = static_cast<uint8_t>(i);
+    XorBlock(x.data(), prefix_.data());
+    std::memcpy(base[i], x.data(), 16);
+  }
+  constexpr size_t kChunk = 2048;  // strings per pass: their blocks (32 KiB) stay in L1/L2
+  const size_t chunk = std::min(count, kChunk);
+  if (batch_a_.size() < chunk) {
+    batch_a_.resize(chunk);
+    batch_b_.resize(chunk);
+    batch_blocks_.resize(16 * chunk);
+  }
+  // Local pointers: the AES blocks are bytes, and stores through them would otherwise make the
+  // compiler reload every member in the loops below.
+  uint64_t* const a_int = batch_a_.data();
+  uint64_t* const b_int = batch_b_.data();
+  uint8_t* const blocks = batch_blocks_.data();
+  const uint32_t radix = radix_;
+  const size_t u = u_;
+  for (size_t from = 0; from < count; from += chunk) {
+    const size_t k_end = std::min(count, from + chunk) - from;
+    uint16_t* x = numerals.data() + from * n;
+    for (size_t k = 0; k < k_end; ++k) {
+      const uint16_t* s = x + k * n;
+      uint64_t a = 0, b = 0;
+      uint32_t bad = 0;
+      for (size_t j = 0; j < u; ++j) {
+        a = a * radix + s[j];
+        bad |= s[j] >= radix;
+      }
+      for (size_t j = u; j < n; ++j) {
+        b = b * radix + s[j];
+        bad |= s[j] >= radix;
+      }
+      if (bad) {
+        for (size_t j = 0; j < n; ++j)
+          if (s[j] >= radix)
+            return Status::Invalid("FF1: numeral " + std::to_string(s[j]) + " at " + std::to_string(j) +
+                                   " is not below the radix " + std::to_string(radix));
+      }
+      a_int[k] = a;
+      b_int[k] = b;
+    }
+    for (int i = 0; i < 10; ++i) {
+      const uint64_t lo = base[i][0], hi_base = base[i][1];
+      for (size_t k = 0; k < k_end; ++k) {
+        const uint64_t hi = hi_base ^ __builtin_bswap64(b_int[k]);
+        std::memcpy(blocks + 16 * k, &lo, 8);
+        std::memcpy(blocks + 16 * k + 8, &hi, 8);
+      }
+      COUPONGEN_RETURN_IF_ERROR(AesBlocks(blocks, blocks, k_end));
+      const uint64_t mod = i % 2 == 0 ? mod_u : mod_v;
+      const uint64_t mu = i % 2 == 0 ? mu_u : mu_v;
+      // C = (A + y) mod radix^m, without overflow; then A <- B, B <- C.
+      auto mix = [&](size_t k, uint64_t y) {
+        const uint64_t a = a_int[k];
+        const uint64_t c = a >= mod - y ? a - (mod - y) : a + y;
+        a_int[k] = b_int[k];
+        b_int[k] = c;
+      };
+      if (d_ == 8) {
+        for (size_t k = 0; k < k_end; ++k) mix(k, ModBy(LoadBe64(blocks + 16 * k), mod, mu));
+      } else {  // d == 12
+        for (size_t k = 0; k < k_end; ++k) {
+          const uint8_t* r = blocks + 16 * k;
+          const unsigned __int128 wide = (static_cast<unsigned __int128>(LoadBe64(r)) << 32) | LoadBe32(r + 8);
+          mix(k, static_cast<uint64_t>(wide % mod));
+        }
+      }
+    }
+    for (size_t k = 0; k < k_end; ++k) {
+      WriteNumerals(a_int[k], x + k * n, u_);
+      WriteNumerals(b_int[k], x + k * n + u_, v_);
+    }
+  }
+  return Status::Ok();
+}
+
+// STR_radix^m(value): m numerals, most significant first. REQUIRES: value < radix^m.
+void Ff1::WriteNumerals(uint64_t value, uint16_t* out, size_t m) const {
+  size_t k = m;
+  while (value >> 32) {  // take chunk_digits_ numerals off with one 64-bit division
+    auto low = static_cast<uint32_t>(value % chunk_pow_);
+    value /= chunk_pow_;
+    for (uint32_t j = 0; j < chunk_digits_; ++j) {
+      uint32_t digit;
+      low = DivBy(low, radix_, radix_magic_, &digit);
+      out[--k] = static_cast<uint16_t>(digit);
+    }
+  }
+  auto rest = static_cast<uint32_t>(value);
+  while (k > 0) {
+    uint32_t digit;
+    rest = DivBy(rest, radix_, radix_magic_, &digit);
+    out[--k] = static_cast<uint16_t>(digit);
+  }
+}
 
 Status Ff1::Encrypt(std::span<const uint8_t> tweak, std::span<const uint16_t> in, std::span<uint16_t> out) {
   return Crypt(true, tweak, in, out);

@@ -49,6 +49,18 @@ class Ff1 {
   /// not safe to use from two threads at once: give each thread its own.
   Status Encrypt(std::span<const uint8_t> tweak, std::span<const uint16_t> in, std::span<uint16_t> out);
 
+  /// FF1.Encrypt of `numerals.size() / length` numeral strings of `length` numerals each, stored
+  /// back to back in `numerals`, in place: exactly what Encrypt gives for each of them, faster.
+  /// When radix^ceil(length/2) < 2^64 (so each half is a 64-bit integer, Q's last part and S are
+  /// one AES block each), the halves are kept as integers through the ten rounds and each round
+  /// runs the AES blocks of the whole batch through one ECB call (OpenSSL pipelines AES-NI across
+  /// them); otherwise each string goes through Encrypt. Checks as Encrypt does; Invalid when
+  /// numerals.size() is not a multiple of `length`. Scratch grows to the largest batch seen.
+  Status EncryptBatch(std::span<const uint8_t> tweak, size_t length, std::span<uint16_t> numerals);
+
+  /// A second instance with the same key, radix and lengths (for another thread).
+  Result<Ff1> Clone() const;
+
   /// FF1.Decrypt(K, T, Y): the inverse of Encrypt under the same key and tweak.
   Status Decrypt(std::span<const uint8_t> tweak, std::span<const uint16_t> in, std::span<uint16_t> out);
 
@@ -68,6 +80,7 @@ class Ff1 {
   Status Round(int i, std::span<const uint16_t> mac_half, std::span<const uint16_t> mix_half,
                bool add, std::span<uint16_t> result);
   Status AesBlocks(const uint8_t* in, uint8_t* out, size_t blocks);
+  void WriteNumerals(uint64_t value, uint16_t* out, size_t m) const;
 
   std::unique_ptr<EVP_CIPHER_CTX, CtxFree> ctx_;
   uint32_t radix_ = 0;
@@ -92,6 +105,9 @@ class Ff1 {
   std::vector<uint32_t> limbs_;
   std::vector<uint8_t> s_;          // R || CIPH(R ^ 1) || ...; whole blocks, first d bytes used
   std::vector<uint8_t> s_in_;       // R ^ [j]^16 for j = 1, 2, ...
+  // EncryptBatch's scratch: the halves as integers and one AES block per string.
+  std::vector<uint64_t> batch_a_, batch_b_;
+  std::vector<uint8_t> batch_blocks_;
 };
 
 /// "30^4 = 810,000" style helper for messages: radix^length, exact below 2^64.

@@ -1,11 +1,30 @@
 #include "codes/generator.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 namespace coupongen {
 
 namespace {
 constexpr uint64_t kMaxTakenInARow = 10000;
+
+// What both NextBatch paths do with each candidate, in stream order: insert its key (0: blocked by
+// the typo rules) and, when it is new, write its code (`write`). False after 10,000 candidates in
+// a row were taken or blocked: the keyspace is exhausted.
+template <typename Write>
+bool Place(CodeSet& seen, uint64_t key, uint64_t* blocked, uint64_t* redraws, uint64_t* taken_in_a_row, Write write) {
+  if (key == 0 || !seen.Insert(key)) {
+    ++*(key == 0 ? blocked : redraws);
+    return ++*taken_in_a_row < kMaxTakenInARow;
+  }
+  *taken_in_a_row = 0;
+  write();
+  return true;
+}
+
+Status Exhausted() { return Status::Infeasible("the keyspace is exhausted: 10,000 draws in a row were all taken"); }
 }
 
 void CodeBatch::Prepare(const std::string& skeleton, size_t n) {
@@ -56,7 +75,99 @@ uint64_t CodeGenerator::CandidateKey(const uint8_t* symbols, size_t len, uint8_t
   return keyer_.KeyFromFolded(folded, m);
 }
 
+// A ring of groups of candidates: one thread draws them in stream order, the other takes them in
+// the same order.
+struct CodeGenerator::Ahead {
+  static constexpr size_t kSlots = 4;
+  Group groups[kSlots];
+  uint64_t drawn = 0, taken = 0;  // groups published / released
+  bool stop = false;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::thread thread;
+
+  ~Ahead() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      stop = true;
+    }
+    cv.notify_all();
+    if (thread.joinable()) thread.join();
+  }
+};
+
+CodeGenerator::~CodeGenerator() { ahead_.reset(); }  // joins the drawing thread first
+
+void CodeGenerator::DrawAhead() {
+  if (ahead_) return;
+  ahead_ = std::make_unique<Ahead>();
+  const size_t m = shape_.slots().size();
+  const size_t len = m - (check_ ? 1 : 0);
+  for (Group& g : ahead_->groups) {
+    g.indexes.resize(kGroup * len);
+    g.folded.resize(kGroup * m);
+    g.keys.resize(kGroup);
+  }
+  ahead_->thread = std::thread([this, len, m] {
+    Ahead& a = *ahead_;
+    for (uint64_t next = 0;; ++next) {
+      {
+        std::unique_lock<std::mutex> lock(a.mu);
+        a.cv.wait(lock, [&] { return a.stop || next - a.taken < Ahead::kSlots; });
+        if (a.stop) return;
+      }
+      Group& g = a.groups[next % Ahead::kSlots];
+      g.status = drawer_.Draw(g.indexes.data(), kGroup * len);
+      if (g.status.ok())
+        for (size_t c = 0; c < kGroup; ++c) g.keys[c] = CandidateKey(&g.indexes[c * len], len, &g.folded[c * m]);
+      std::lock_guard<std::mutex> lock(a.mu);
+      a.drawn = next + 1;
+      a.cv.notify_all();
+      if (!g.status.ok()) return;  // the consumer reports it
+    }
+  });
+}
+
+Status CodeGenerator::NextBatchAhead(size_t n, CodeBatch* batch) {
+  const uint16_t* slots = shape_.slots().data();
+  const char* symbols = alphabet_.symbols().data();
+  const size_t m = shape_.slots().size();
+  const size_t len = m - (check_ ? 1 : 0);
+  Ahead& a = *ahead_;
+  batch->Prepare(shape_.skeleton(), n);
+  taken_in_a_row_ = 0;
+  while (batch->size_ < n) {
+    if (!group_ || group_at_ == kGroup) {
+      std::unique_lock<std::mutex> lock(a.mu);
+      if (group_) {  // hand the used group back
+        ++a.taken;
+        a.cv.notify_all();
+      }
+      a.cv.wait(lock, [&] { return a.drawn > a.taken; });
+      group_ = &a.groups[a.taken % Ahead::kSlots];
+      group_at_ = 0;
+      lock.unlock();
+      if (!group_->status.ok()) return group_->status;
+      for (size_t c = 0; c < kGroup; ++c)
+        if (group_->keys[c]) seen_.Prefetch(group_->keys[c]);
+    }
+    const Group& g = *group_;
+    for (; group_at_ < kGroup && batch->size_ < n; ++group_at_) {
+      const size_t c = group_at_;
+      if (!Place(seen_, g.keys[c], &blocked_, &redraws_, &taken_in_a_row_, [&] {
+            char* code = batch->slot(batch->size_++);
+            const uint8_t* idx = &g.indexes[c * len];
+            for (size_t i = 0; i < len; ++i) code[slots[i]] = symbols[idx[i]];
+            if (check_) code[slots[len]] = (*check_symbols_)[g.folded[c * m + len]];
+          }))
+        return Exhausted();
+    }
+  }
+  return Status::Ok();
+}
+
 Status CodeGenerator::NextBatch(size_t n, CodeBatch* batch) {
+  if (ahead_) return NextBatchAhead(n, batch);
   const uint16_t* slots = shape_.slots().data();
   const char* symbols = alphabet_.symbols().data();
   const size_t m = shape_.slots().size();      // slots: the random characters, then the check
@@ -73,18 +184,13 @@ Status CodeGenerator::NextBatch(size_t n, CodeBatch* batch) {
       if (keys_[c]) seen_.Prefetch(keys_[c]);
     }
     for (size_t c = 0; c < group; ++c) {
-      const bool blocked = keys_[c] == 0;
-      if (blocked || !seen_.Insert(keys_[c])) {
-        ++(blocked ? blocked_ : redraws_);
-        if (++taken_in_a_row_ >= kMaxTakenInARow)
-          return Status::Infeasible("the keyspace is exhausted: 10,000 draws in a row were all taken");
-        continue;
-      }
-      taken_in_a_row_ = 0;
-      char* code = batch->slot(batch->size_++);
-      const uint8_t* idx = &indexes_[c * len];
-      for (size_t i = 0; i < len; ++i) code[slots[i]] = symbols[idx[i]];
-      if (check_) code[slots[len]] = (*check_symbols_)[folded_[c * m + len]];
+      if (!Place(seen_, keys_[c], &blocked_, &redraws_, &taken_in_a_row_, [&] {
+            char* code = batch->slot(batch->size_++);
+            const uint8_t* idx = &indexes_[c * len];
+            for (size_t i = 0; i < len; ++i) code[slots[i]] = symbols[idx[i]];
+            if (check_) code[slots[len]] = (*check_symbols_)[folded_[c * m + len]];
+          }))
+        return Exhausted();
     }
   }
   return Status::Ok();

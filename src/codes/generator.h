@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -28,9 +29,13 @@ class CodeBatch {
   std::string_view operator[](size_t i) const { return views_[i]; }
   /// The codes, valid until the next CodeGenerator::NextBatch into this batch.
   std::span<const std::string_view> codes() const { return {views_.data(), size_}; }
+  /// Puts `code` in place of code i (a redrawn one: the ledger look-up path of generate).
+  /// REQUIRES: i < size() and code has the length of this batch's codes.
+  void Replace(size_t i, std::string_view code) { code.copy(slot(i), skeleton_.size()); }
 
  private:
   friend class CodeGenerator;
+  friend class KeyedGenerator;
   /// Lays out room for `n` codes of `skeleton` (kept when it already has it).
   void Prepare(const std::string& skeleton, size_t n);
   char* slot(size_t i) { return chars_.data() + i * skeleton_.size(); }
@@ -64,6 +69,15 @@ class CodeGenerator {
 
   /// Overwrites *code with the next unique code (the same code NextBatch would give next).
   Status Next(std::string* code);
+
+  /// Draw candidates on a second thread, ahead of the inserts (call before the first NextBatch):
+  /// symbols, blocklist walk, check character and key of each candidate are made there, a group
+  /// of kGroup at a time through a ring of a few groups, and this thread only inserts keys into
+  /// the set and writes the codes. The candidates are the same, in the same stream order, so the
+  /// codes are exactly those of drawing here (the thread only runs ahead, by up to a few groups,
+  /// whose random bytes are drawn and not used when the run ends).
+  void DrawAhead();
+  ~CodeGenerator();
 
   /// Codes drawn and thrown away because they were already taken.
   uint64_t redraws() const { return redraws_; }
@@ -104,6 +118,18 @@ class CodeGenerator {
   uint64_t CandidateKey(const uint8_t* symbols, size_t len, uint8_t* folded) const;
 
   bool plain_codes_;
+
+  // DrawAhead's groups of candidates and the thread that draws them.
+  struct Group {
+    std::vector<uint8_t> indexes, folded;
+    std::vector<uint64_t> keys;
+    Status status;
+  };
+  struct Ahead;
+  std::unique_ptr<Ahead> ahead_;
+  Group* group_ = nullptr;  // the group being inserted from
+  size_t group_at_ = 0;     // its next candidate
+  Status NextBatchAhead(size_t n, CodeBatch* batch);
 };
 
 }  // namespace coupongen
