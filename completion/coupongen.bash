@@ -94,7 +94,7 @@ _coupongen() {
         -f | --format) _coupongen_words "$_coupongen_formats" "$cur"; return 0 ;;
         --template) _coupongen_words "$(_coupongen_templates "${COMP_WORDS[0]}")" "$cur"; return 0 ;;
         -n | --count | --now | --seed | --promotion-rule | --range | --shard) return 0 ;;  # free text
-        -o | --output | --exclude | --ledger | --spec | --rejects) _coupongen_files "$cur"; return 0 ;;
+        -o | --output | --exclude | --ledger | --spec | --rejects | --report) _coupongen_files "$cur"; return 0 ;;
     esac
 
     if [[ $cur == -* ]]; then

@@ -481,7 +481,7 @@ TEST_F(MarketerE2ETest, HelpHelpAndUsageLinesListEveryOption) {
       std::string name = line.substr(dash, line.find_first_of(" =", dash) - dash);
       if (name == "--help") continue;
       std::string shortname = line.substr(2, 2);
-      EXPECT_TRUE(Has(usage, name) || (shortname[0] == '-' && shortname[1] != '-' && Has(usage, shortname + " ")))
+      EXPECT_TRUE(Has(usage, name) || (shortname[0] == '-' && shortname[1] != '-' && (Has(usage, shortname + " ") || Has(usage, shortname + "]"))))
           << cmd << ": " << name << " missing from " << usage;
     }
   }

@@ -96,7 +96,7 @@ TEST(ConvertE2ETest, CommerceLayerExportsConvertToEveryFormat) {
   auto csv = RunCoupongen({"convert", kExisting + "/cl-export.csv.gz", "-f", "csv", "--now", kBefore}, "", dir);
   EXPECT_EQ(csv.exit_code, 3);
   EXPECT_EQ(ErrorLines(csv.err).back(), "20 rows are invalid: nothing written (fix them, or pass --rejects PATH to set them aside)");
-  EXPECT_EQ(ErrorLines(csv.err).front(), kExisting + "/cl-export.csv.gz:2: metadata: cannot be written as csv: convert to json, jsonapi or imports");
+  EXPECT_EQ(ErrorLines(csv.err).front(), kExisting + "/cl-export.csv.gz:2: metadata: cannot be written as csv: convert to json, jsonapi or imports (and 19 more rows)");
   // Our csv -> json -> csv comes back byte for byte.
   auto to_json = RunCoupongen({"convert", kExisting + "/existing.csv", "-f", "json", "-o", "back.json", "--now", kBefore, "-q"}, "", dir);
   ASSERT_EQ(to_json.exit_code, 0) << to_json.err;
