@@ -89,7 +89,8 @@ class SharedProblems {
   void Report(Diagnostics& diag, bool set_aside) {
     for (auto& [key, entry] : first_) {
       Problem p = entry.first;
-      if (entry.second > 1) p.message += " (and " + WithThousands(entry.second - 1) + " more rows)";
+      if (entry.second > 1)
+        p.message += " (and " + WithThousands(entry.second - 1) + (entry.second == 2 ? " more row)" : " more rows)");
       if (set_aside) p.severity = Problem::Severity::kWarning;
       diag.Report(p);
     }

@@ -35,12 +35,16 @@ std::string Prefix(std::string_view name, std::string_view where) {
 bool IsWs(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
 // Text files hold no NUL and no control characters but tab, line ends and form feed.
+// Binary: a NUL byte, or control bytes more often than a stray one in a text file. A few stray
+// control characters in a CSV are the rows' problems (with their row numbers), not the file's.
 bool LooksBinary(const char* p, size_t n) {
+  size_t controls = 0;
   for (size_t i = 0; i < n; ++i) {
     unsigned char c = static_cast<unsigned char>(p[i]);
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') return true;
+    if (c == 0) return true;
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') ++controls;
   }
-  return false;
+  return controls > 3 && controls * 64 > n;
 }
 
 }  // namespace

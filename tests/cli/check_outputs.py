@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 
-BINARY, SAMPLES = sys.argv[1], sys.argv[2]
+BINARY, SAMPLES = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 NOW = "2027-02-01T00:00:00Z"
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 CSV_COLUMNS = ["code", "promotion_rule_id", "usage_limit", "customer_single_use", "recipient_email",

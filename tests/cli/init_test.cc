@@ -103,7 +103,7 @@ TEST_F(InitTest, EveryTemplateAsWrittenPassesValidate) {
       EXPECT_EQ(v.exit_code, 3) << name;
       EXPECT_NE(v.err.find("promotion_rule_id: is still the template's placeholder CHANGE-ME"), std::string::npos) << name << v.err;
       EXPECT_EQ(ErrorCount(v.err), 1) << name << v.err;
-      text.replace(text.find("CHANGE-ME"), 9, "ABCRtyUpBa");
+      text.replace(text.find("promotion_rule_id: CHANGE-ME") + 19, 9, "ABCRtyUpBa");
       { std::ofstream(spec) << text; }
       v = RunCoupongen({"validate", spec});
     }
@@ -160,7 +160,7 @@ TEST_F(InitTest, PerRecipientKeepsExistingRecipients) {
   EXPECT_EQ(Slurp(In("recipients.csv")), "email\nzoe@example.com\n");
   EXPECT_NE(r.err.find("kept the existing"), std::string::npos) << r.err;
   std::string text = Slurp(In("mailing.yaml"));
-  text.replace(text.find("CHANGE-ME"), 9, "ABCRtyUpBa");
+  text.replace(text.find("promotion_rule_id: CHANGE-ME") + 19, 9, "ABCRtyUpBa");
   { std::ofstream(In("mailing.yaml")) << text; }
   auto v = RunCoupongen({"validate", In("mailing.yaml")});
   EXPECT_EQ(v.exit_code, 0) << v.err;

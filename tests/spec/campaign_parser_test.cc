@@ -113,7 +113,7 @@ TEST(CampaignParserTest, ExactErrors) {
        {"s.yaml:6:13: coupon.tags[1]: must not contain ',' (tags are sent comma-separated)"}},
       {std::string(kMinimal) + "coupon:\n  metadata: [1]\n", {"s.yaml:6:13: coupon.metadata: must be a mapping of keys to values"}},
       {std::string(kMinimal) + "output:\n  format: jsn\n",
-       {"s.yaml:6:11: output.format: unknown format 'jsn' (use csv, json, jsonapi or imports); did you mean 'json'?"}},
+       {"s.yaml:6:11: output.format: unknown format 'jsn' (use csv, json, jsonapi, imports or xlsx); did you mean 'json'?"}},
       {std::string(kMinimal) + "output:\n  chunk_size: 20000\n", {"s.yaml:6:15: output.chunk_size: must be at most 10,000"}},
       {"version: 1\ncampaign: spring sale\n", {"s.yaml:2:11: campaign: may hold only letters, digits, '.', '_' and '-'"}},
       {"version: 1\ncampaign: [c\n", {"s.yaml:3:1: yaml: end of sequence flow not found"}},

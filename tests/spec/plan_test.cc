@@ -89,7 +89,7 @@ TEST(PlanTest, CrossFieldRules) {
       {"version: 1\ncampaign: c\ncodes:\n  count: 1\noutput:\n  format: imports\n",
        {"s.yaml:6:11: promotion_rule_id: is required for imports output"}},
       {kHead + "codes:\n  count: 3\nrecipients:\n  emails: [a@example.com, bad, A@Example.com]\n",
-       {"s.yaml:7:27: recipients.emails[1]: not an email address (no '@'): 'bad'",
+       {"s.yaml:7:27: recipients.emails[1]: not an email address (no '@'): \"bad\"",
         "s.yaml:7:32: recipients.emails[2]: duplicate of recipients.emails[0] on line 7 ('A@Example.com', ignoring case)"}},
       {kHead + "codes:\n  count: 2\nrecipients:\n  emails: [a@example.com]\n",
        {"s.yaml:5:10: codes.count: is 2 but there is 1 recipient (leave count out, or make them equal)"}},
