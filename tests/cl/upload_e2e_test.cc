@@ -270,5 +270,27 @@ TEST_F(UploadTest, AJournalOfAnotherUploadIsRefused) {
   EXPECT_NE(r.err.find("belongs to another upload"), std::string::npos) << r.err;
 }
 
+TEST_F(UploadTest, GenerateUploadWritesTheFileThenUploadsIt) {
+  ClEmulator emu;
+  WriteFile(Path("weekly.yaml"), "version: 1\ncampaign: weekly\npromotion_rule_id: RuleWeekly\ncodes:\n  count: 150\n"
+                                 "coupon:\n  usage_limit: 1\n");
+  auto r = RunAgainst(&emu, {"generate", Path("weekly.yaml"), "-o", Path("weekly.csv"), "--upload"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(testing::Lines(ReadFile(Path("weekly.csv"))).size(), 151u);
+  EXPECT_TRUE(testing::FileExists(Path("weekly.csv.upload-journal")));
+  auto stats = emu.Stats();
+  ExpectEachOnce(stats, 1);
+  EXPECT_EQ(stats["imports_by_reference"]["weekly-0001"], 1);
+  EXPECT_EQ(stats["coupons"], 150);
+  // stdout and --seed are usage errors, before anything is generated or sent.
+  auto to_stdout = RunAgainst(&emu, {"generate", Path("weekly.yaml"), "-o", "-", "--upload"});
+  EXPECT_EQ(to_stdout.exit_code, 2) << to_stdout.err;
+  EXPECT_EQ(to_stdout.out, "");
+  auto seeded = RunAgainst(&emu, {"generate", Path("weekly.yaml"), "-o", Path("w2.csv"), "--upload", "--seed", "x"});
+  EXPECT_EQ(seeded.exit_code, 2) << seeded.err;
+  EXPECT_FALSE(testing::FileExists(Path("w2.csv")));
+  EXPECT_EQ(emu.Stats()["import_posts"], 1);
+}
+
 }  // namespace
 }  // namespace coupongen
