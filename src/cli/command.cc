@@ -12,7 +12,7 @@ namespace coupongen {
 const std::vector<Subcommand>& Subcommands() {
   static const std::vector<Subcommand> table = {
       {"generate", "make a batch of unique codes from a campaign spec and write them",
-       "generate SPEC [-o PATH] [-f FORMAT] [-n COUNT] [--now TIME] [--exclude FILE]... [--ledger DB] [--seed TEXT] [--report PATH] [--force] [-q | --progress] [--range START:COUNT] [--shard I/N | --shard auto [--shards N]] [--create-key]",
+       "generate SPEC [-o PATH] [-f FORMAT] [-n COUNT] [--now TIME] [--exclude FILE]... [--ledger DB] [--seed TEXT] [--report PATH] [--force] [-q | --progress] [--range START:COUNT] [--shard I/N | --shard auto [--shards N]] [--create-key] [--upload]",
        GenerateOptions, {"spec"}, RunGenerate},
       {"validate", "check a campaign spec and print its summary, without generating",
        "validate SPEC [--now TIME] [--json]", ValidateOptions, {"spec"}, RunValidate},

@@ -347,12 +347,19 @@ Status WriteCodes(const Plan& plan, Generator& gen, OutputSink& sink, IssueSessi
     uint64_t done = 0;
     while (CodeBatch* batch = ring.Take(&done)) {
       const auto emails = recipients.empty() ? recipients : recipients.subspan(done, batch->size());
-      written = writer->WriteBatch(plan.base, batch->codes(), emails);
+      try {
+        written = writer->WriteBatch(plan.base, batch->codes(), emails);
+      } catch (const std::bad_alloc&) {  // an exception may not leave a thread: report it as a status
+        written = Status::IoError("out of memory while writing the codes: give the run more memory");
+      }
       ring.Release();
       if (!written.ok()) return ring.Stop();
     }
   });
   Status made;
+  // An exception (out of memory) must not unwind past a running thread (std::terminate): stop and
+  // join the writer first, then let it go on to RunMain, which reports it.
+  try {
   for (uint64_t done = 0; done < plan.count && made.ok();) {
     CodeBatch* batch = ring.Acquire();
     if (!batch) break;  // the writer failed
@@ -370,6 +377,12 @@ Status WriteCodes(const Plan& plan, Generator& gen, OutputSink& sink, IssueSessi
     ring.Publish(done);
     done += n;
     progress.Update(done);
+  }
+  } catch (...) {
+    ring.Stop();
+    ring.Close();
+    writer_thread.join();
+    throw;
   }
   ring.Close();
   writer_thread.join();

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 #include <new>
+#include <system_error>
 
 #include "base/exit_codes.h"
 #include "base/strings.h"
@@ -121,6 +122,14 @@ int RunMain(int argc, char** argv) {
     std::cerr.flush();
     std::fputs("coupongen: error: out of memory: the run needs more memory than it may use (ulimit -v, a container "
                "limit): give it more, or split the work into smaller runs\n", stderr);
+    return kExitFailure;
+  } catch (const std::system_error& e) {
+    // A thread the run needs could not be started (EAGAIN under a memory or process limit): the
+    // same clean failure as out of memory.
+    std::cout.flush();
+    std::cerr.flush();
+    std::cerr << "coupongen: error: cannot start a thread (" << e.code().message()
+              << "): the run needs more memory or processes than it may use (ulimit -v, ulimit -u, a container limit)\n";
     return kExitFailure;
   }
   std::cout.flush();

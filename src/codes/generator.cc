@@ -108,8 +108,9 @@ void CodeGenerator::DrawAhead() {
     g.folded.resize(kGroup * m);
     g.keys.resize(kGroup);
   }
-  ahead_->thread = std::thread([this, len, m] {
-    Ahead& a = *ahead_;
+  // The thread gets the Ahead itself, not ahead_: ~CodeGenerator's reset() nulls ahead_ before
+  // ~Ahead stops and joins the thread, which may not have started yet.
+  ahead_->thread = std::thread([this, &a = *ahead_, len, m] {
     for (uint64_t next = 0;; ++next) {
       {
         std::unique_lock<std::mutex> lock(a.mu);

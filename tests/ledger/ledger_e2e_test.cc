@@ -207,6 +207,10 @@ TEST_F(LedgerRunTest, RenameFailingAfterTheCommitLeavesCodesReserved) {
       if (!writing) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     EXPECT_TRUE(writing);
+    // The run checks the target (AtomicFile::CheckCommit) right after writing, before the ledger
+    // commits: a target that appears that early is refused with nothing reserved. Give it time to
+    // get past that check and into the commit, which waits for the lock as long as it is held.
+    std::this_thread::sleep_for(std::chrono::seconds(2));
     WriteFile(dir_ + "/late.csv", "someone else's file\n");
     lock.Release();
     run.join();
