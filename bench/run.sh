@@ -26,7 +26,7 @@ cmake --build "$build" -j "$jobs" --target coupongen coupongen_micro_bench >/dev
 
 # The anchor (the hand-tuned single-thread limit random mode is compared with) is built from its
 # shared source when that exists; it is never copied into this repository.
-anchor_src="${ANCHOR_SRC:-/work/shared/anchors/gen_rand.cpp}"
+anchor_src="${ANCHOR_SRC:-$root/../shared/anchors/gen_rand.cpp}"
 anchor_args=()
 if [ -f "$anchor_src" ]; then
   g++ -O2 -o "$build/gen_rand" "$anchor_src" -lcrypto && anchor_args=(--anchor "$build/gen_rand")

@@ -49,7 +49,11 @@ std::string DescribeCharAt(std::string_view s, size_t pos, size_t* length) {
     return buf;
   }
   std::snprintf(buf, sizeof buf, " (U+%04lX)", cp);
-  return "'" + std::string(s.substr(pos, n)) + "'" + buf;
+  std::string out = "'";  // appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "'" + string
+  out.append(s.substr(pos, n));
+  out += '\'';
+  out += buf;
+  return out;
 }
 
 size_t FindControlChar(std::string_view s) {
