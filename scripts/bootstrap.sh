@@ -54,7 +54,7 @@ case "$mode" in
     "$build_dir/coupongen" generate samples/vip-per-recipient.yaml -o -
     ;;
   test)
-    cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCOUPONGEN_BUILD_TESTS=ON
+    cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCOUPONGEN_BUILD_TESTS=ON ${COUPONGEN_CMAKE_ARGS:-}
     cmake --build "$build_dir" -j "$jobs"
     ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"
     ;;

@@ -130,4 +130,15 @@ std::string HumanBytes(unsigned long long n) {
   return buf;
 }
 
+std::string HexLower(std::span<const uint8_t> bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (uint8_t b : bytes) {
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 15]);
+  }
+  return out;
+}
+
 }  // namespace coupongen

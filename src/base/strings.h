@@ -1,6 +1,8 @@
 // Small string helpers shared by every module.
 #pragma once
 
+#include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,5 +27,8 @@ std::string WithThousands(unsigned long long n);
 
 /// A human-readable byte size: "512 B", "1.4 MiB".
 std::string HumanBytes(unsigned long long n);
+
+/// Two lower-case hex digits per byte (digests, ids).
+std::string HexLower(std::span<const uint8_t> bytes);
 
 }  // namespace coupongen

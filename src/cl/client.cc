@@ -1,15 +1,16 @@
 #include "cl/client.h"
 
 #include <fcntl.h>
-#include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <thread>
+
+#include "codes/random_source.h"
+#include "spec/yaml_map.h"
 
 namespace coupongen::cl {
 namespace {
@@ -87,25 +88,16 @@ Result<Credentials> LoadCredentials(const CredentialSources& src) {
   if (src.file) {
     auto text = ReadCredentialsFile(*src.file);
     if (!text.ok()) return text.status();
-    try {
-      YAML::Node n = YAML::Load(*text);
-      if (!n.IsMap()) return Status::Usage("--credentials: " + *src.file + " is not a YAML mapping");
-      for (auto it = n.begin(); it != n.end(); ++it) {
-        std::string key = it->first.as<std::string>();
-        if (!it->second.IsScalar())
-          return Status::Usage("--credentials: " + *src.file + ": " + key + ": must be a string");
-        std::string value = it->second.as<std::string>();
-        if (key == "client_id") c.client_id = value;
-        else if (key == "client_secret") c.client_secret = value;
-        else if (key == "scope") c.scope = value;
-        else if (key == "auth_url") c.auth_url = value;
-        else if (key == "api_url") c.api_url = value;
-        else return Status::Usage("--credentials: " + *src.file + ": unknown key '" + key +
-                                  "' (expected client_id, client_secret, scope, auth_url, api_url)");
-      }
-    } catch (const YAML::Exception&) {
-      // yaml-cpp's message may quote the file's text (the secret): say only where.
-      return Status::Usage("--credentials: " + *src.file + " is not valid YAML");
+    auto pairs = ParseFlatYamlMap(*text, *src.file);
+    if (!pairs.ok()) return Status::Usage("--credentials: " + pairs.status().message());
+    for (const auto& [key, value] : *pairs) {
+      if (key == "client_id") c.client_id = value;
+      else if (key == "client_secret") c.client_secret = value;
+      else if (key == "scope") c.scope = value;
+      else if (key == "auth_url") c.auth_url = value;
+      else if (key == "api_url") c.api_url = value;
+      else return Status::Usage("--credentials: " + *src.file + ": unknown key '" + key +
+                                "' (expected client_id, client_secret, scope, auth_url, api_url)");
     }
     if (c.client_id.empty()) return Status::Usage("--credentials: " + *src.file + ": client_id is missing");
     if (c.client_secret.empty()) return Status::Usage("--credentials: " + *src.file + ": client_secret is missing");
@@ -181,8 +173,8 @@ bool Client::Sleep(milliseconds d) const {
 }
 
 milliseconds Client::Jitter(milliseconds d) const {
-  unsigned char b[2] = {0, 0};
-  RAND_bytes(b, 2);
+  uint8_t b[2] = {0, 0};
+  (void)OpenSslRandom().Fill(b);  // on failure: no jitter (factor 0.5), still a bounded wait
   double f = 0.5 + ((b[0] << 8) | b[1]) / 65536.0;  // [0.5, 1.5)
   return milliseconds(static_cast<long long>(d.count() * f));
 }

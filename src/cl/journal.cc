@@ -1,9 +1,13 @@
 #include "cl/journal.h"
 
 #include <fcntl.h>
-#include <openssl/rand.h>
 #include <sqlite3.h>
 #include <unistd.h>
+
+#include <vector>
+
+#include "base/strings.h"
+#include "codes/random_source.h"
 
 namespace coupongen::cl {
 namespace {
@@ -31,15 +35,9 @@ struct Stmt {
 };
 
 std::string RandomHex(size_t bytes) {
-  std::vector<unsigned char> b(bytes);
-  if (RAND_bytes(b.data(), static_cast<int>(bytes)) != 1) return "";
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : b) {
-    out += hex[c >> 4];
-    out += hex[c & 15];
-  }
-  return out;
+  std::vector<uint8_t> b(bytes);
+  if (!OpenSslRandom().Fill(b).ok()) return "";
+  return HexLower(b);
 }
 
 std::string Text(sqlite3_stmt* s, int col) {

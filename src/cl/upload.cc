@@ -1,6 +1,5 @@
 #include "cl/upload.h"
 
-#include <openssl/evp.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -13,6 +12,8 @@
 #include <set>
 #include <thread>
 
+#include "base/strings.h"
+#include "codes/digest.h"
 #include "coupon/commerce_layer_limits.h"
 #include "io/coupon_reader.h"
 #include "io/coupon_writer.h"
@@ -22,22 +23,11 @@ namespace coupongen::cl {
 namespace {
 
 std::string Sha256Hex(const std::string& a, const std::string& b) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  EVP_DigestUpdate(ctx, a.data(), a.size());
-  EVP_DigestUpdate(ctx, "\n", 1);
-  EVP_DigestUpdate(ctx, b.data(), b.size());
-  EVP_DigestFinal_ex(ctx, md, &len);
-  EVP_MD_CTX_free(ctx);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
+  Sha256 h;
+  h.Update(a);
+  h.Update("\n");
+  h.Update(b);
+  return HexLower(h.Finish());
 }
 
 bool Final(const std::string& status) { return status == "completed" || status == "interrupted"; }

@@ -1,7 +1,6 @@
 #include "cli/run_report.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "base/exit_codes.h"
+#include "base/strings.h"
+#include "codes/digest.h"
 
 namespace coupongen {
 
@@ -23,8 +24,7 @@ unsigned long long OutputBytes(const std::string& path, const Output& out) {
 Result<std::string> FileSha256(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::IoError("cannot read " + path + ": " + std::strerror(errno));
-  EVP_MD_CTX* md = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(md, EVP_sha256(), nullptr);
+  Sha256 digest;
   char buf[1 << 16];
   ssize_t n;
   while ((n = read(fd, buf, sizeof buf)) != 0) {
@@ -32,23 +32,12 @@ Result<std::string> FileSha256(const std::string& path) {
     if (n < 0) {
       int e = errno;
       close(fd);
-      EVP_MD_CTX_free(md);
       return Status::IoError("cannot read " + path + ": " + std::strerror(e));
     }
-    EVP_DigestUpdate(md, buf, static_cast<size_t>(n));
+    digest.Update(std::string_view(buf, static_cast<size_t>(n)));
   }
   close(fd);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(md, digest, &len);
-  EVP_MD_CTX_free(md);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out.push_back(hex[digest[i] >> 4]);
-    out.push_back(hex[digest[i] & 15]);
-  }
-  return out;
+  return HexLower(digest.Finish());
 }
 
 namespace {

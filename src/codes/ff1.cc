@@ -1,6 +1,7 @@
 #include "codes/ff1.h"
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cstring>
@@ -10,6 +11,8 @@
 #include "base/strings.h"
 
 namespace coupongen {
+
+void Ff1::CtxFree::operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
 
 // Arithmetic. FF1 needs NUM_radix(X) as a b-byte string, and STR_radix^m((NUM_radix(X) ± y) mod
 // radix^m). Both reduce to multiply-add and divide by a small number on little-endian 32-bit limbs,

@@ -6,8 +6,6 @@
 // standard's sample vectors ("0123456789abcdefghi" in radix 36 is {0, 1, ..., 18}).
 #pragma once
 
-#include <openssl/evp.h>
-
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +14,9 @@
 #include <vector>
 
 #include "base/status.h"
+
+// OpenSSL's cipher context, by name only: its header stays inside codes/.
+typedef struct evp_cipher_ctx_st EVP_CIPHER_CTX;
 
 namespace coupongen {
 
@@ -71,7 +72,7 @@ class Ff1 {
  private:
   using Block = std::array<uint8_t, 16>;
   struct CtxFree {
-    void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
+    void operator()(EVP_CIPHER_CTX* ctx) const;
   };
 
   Ff1() = default;

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +10,9 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+
+#include "base/strings.h"
+#include "codes/digest.h"
 
 namespace coupongen {
 
@@ -224,15 +226,9 @@ Result<SecretKey> LoadOrCreateKeyFile(const std::string& path, RandomSource& ran
 }
 
 std::string KeyId(std::span<const uint8_t> key) {
-  uint8_t digest[SHA256_DIGEST_LENGTH];
-  SHA256(key.data(), key.size(), digest);
-  static const char kHex[] = "0123456789abcdef";
-  std::string id;
-  for (int i = 0; i < 8; ++i) {
-    id.push_back(kHex[digest[i] >> 4]);
-    id.push_back(kHex[digest[i] & 15]);
-  }
-  return id;
+  // The first 8 bytes of the key's SHA-256: names the key without revealing it.
+  Sha256Digest digest = Sha256Of(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()));
+  return HexLower(std::span<const uint8_t>(digest.data(), 8));
 }
 
 }  // namespace coupongen

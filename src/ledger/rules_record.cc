@@ -1,24 +1,13 @@
 #include "ledger/rules_record.h"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <cstdio>
 
 #include "base/strings.h"
+#include "codes/digest.h"
 
 namespace coupongen {
 namespace {
-
-std::string Hex(const unsigned char* bytes, size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    out += kDigits[bytes[i] >> 4];
-    out += kDigits[bytes[i] & 15];
-  }
-  return out;
-}
 
 std::string BlocklistText(const RulesRecord& r) {
   if (r.blocklist == "none") return "none";
@@ -47,9 +36,7 @@ RulesRecord RecordRules(const Alphabet& alphabet, const CodeShape& shape, const 
   words.erase(std::unique(words.begin(), words.end()), words.end());
   std::string text;
   for (const auto& w : words) text += w + "\n";
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  r.blocklist = "sha256:" + Hex(digest, sizeof digest);
+  r.blocklist = "sha256:" + Sha256HexOf(text);
   r.blocked_words = words.size();
   return r;
 }

@@ -12,8 +12,6 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <fstream>
-#include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -21,6 +19,7 @@
 #include "base/strings.h"
 #include "base/utf8.h"
 #include "codes/alphabet.h"
+#include "io/byte_source.h"
 
 namespace coupongen {
 namespace {
@@ -637,23 +636,23 @@ Campaign ParseCampaign(std::string_view text, const std::string& file, Problems*
 }
 
 Result<Campaign> LoadCampaign(const std::string& path, Problems* problems) {
-  std::string text;
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    text = ss.str();
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Status::IoError("cannot read spec " + path + ": " + std::strerror(errno));
-    struct stat st;
-    if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-      return Status::IoError("cannot read spec " + path + ": " + std::strerror(EISDIR));
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (in.bad()) return Status::IoError("cannot read spec " + path + ": " + std::strerror(errno));
-    text = ss.str();
+  // Through io's byte sources, like every other input ("-" is standard input).
+  constexpr size_t kMaxSpecBytes = 16 * 1024 * 1024;
+  auto source = OpenFileSource(path);
+  if (!source.ok()) {
+    const std::string& m = source.status().message();
+    const std::string opening = path + ": cannot open: ";
+    return Status::IoError("cannot read spec " + path + ": " + (m.starts_with(opening) ? m.substr(opening.size()) : m));
   }
-  if (text.size() > 16 * 1024 * 1024) return Status::Invalid(path + ": the spec is larger than 16 MiB");
+  std::string text;
+  char buf[1 << 16];
+  for (;;) {
+    Result<size_t> got = (*source)->Read(buf, sizeof buf);
+    if (!got.ok()) return Status::IoError("cannot read spec " + path + ": " + got.status().message());
+    if (*got == 0) break;
+    text.append(buf, *got);
+    if (text.size() > kMaxSpecBytes) return Status::Invalid(path + ": the spec is larger than 16 MiB");
+  }
   return ParseCampaign(text, path == "-" ? "<stdin>" : path, problems);
 }
 

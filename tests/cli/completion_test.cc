@@ -204,8 +204,9 @@ TEST_F(CompletionTest, EveryOptionValueIsKnownToTheScript) {
       std::string name = "--" + opt->long_name();
       EXPECT_EQ(handled.count(name) > 0, takes_value) << cmd.name << " " << name << (takes_value ? " takes a value" : " is a flag");
       std::string shown = opt->format_name();
-      if (shown.size() > 1 && shown[0] == '-' && shown[1] != '-')
+      if (shown.size() > 1 && shown[0] == '-' && shown[1] != '-') {
         EXPECT_EQ(handled.count(shown.substr(0, 2)) > 0, takes_value) << cmd.name << " " << shown.substr(0, 2);
+      }
     }
   }
 }

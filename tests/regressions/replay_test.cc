@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 // many it ran.
 size_t ReplayAll(const std::string& target, void (*run)(const uint8_t*, size_t)) {
   size_t n = 0;
-  for (const std::string dir : {COUPONGEN_SOURCE_DIR "/tests/regressions/" + target,
+  for (const std::string& dir : {COUPONGEN_SOURCE_DIR "/tests/regressions/" + target,
                                 COUPONGEN_SOURCE_DIR "/fuzz/corpus/" + target}) {
     if (!fs::is_directory(dir)) continue;
     for (const auto& entry : fs::directory_iterator(dir)) {
