@@ -274,6 +274,7 @@ class Ledger {
   Result<ShapeCounts> CountForShape(const CodeShape& shape, const Alphabet& alphabet);
 
   /// Per campaign (sorted by name): count, first and last issue time. Codes only, not ranges.
+  /// With the upload states (RecordUploadStates) counted per state: uploaded, refused, not_sent.
   Result<std::vector<CampaignStats>> Stats();
 
   /// Calls fn for every entry in issue order. Stops at, and returns, fn's first non-ok status.
