@@ -29,6 +29,8 @@ constexpr int kSchemaLock = 2;  // held while the schema is created
 #define COUPONGEN_FOLD(x) "translate(" x ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 
 // No foreign key from codes to batches: it would check every row of a bulk insert one by one.
+// The code's collation is "C" (bytes): the unique index compares folded codes exactly, and
+// much faster than a locale's rules would.
 constexpr char kSchemaSql[] =
     "CREATE TABLE IF NOT EXISTS coupongen_meta(key text PRIMARY KEY, value text NOT NULL);"
     "CREATE TABLE IF NOT EXISTS coupongen_batches("
@@ -40,7 +42,7 @@ constexpr char kSchemaSql[] =
     "  delivered boolean NOT NULL DEFAULT false);"
     "CREATE TABLE IF NOT EXISTS coupongen_codes("
     "  id bigserial PRIMARY KEY,"
-    "  code text NOT NULL CHECK (code <> ''),"
+    "  code text COLLATE \"C\" NOT NULL CHECK (code <> ''),"
     "  batch_id bigint NOT NULL);"
     "CREATE UNIQUE INDEX IF NOT EXISTS coupongen_codes_folded ON coupongen_codes (" COUPONGEN_FOLD("code") ");"
     "CREATE TABLE IF NOT EXISTS coupongen_ranges("

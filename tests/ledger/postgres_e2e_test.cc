@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <iostream>
 #include <set>
 #include <string>
 #include <thread>
@@ -254,6 +255,23 @@ TEST_F(PostgresRunTest, ConnectionLostMidRunLeavesNoOutputAndLedgerUnchanged) {
   auto next = Generate("s.yaml", "next.csv");
   ASSERT_EQ(next.exit_code, 0) << next.err;
   for (const auto& code : CsvCodes(ReadFile(dir_ + "/next.csv"))) EXPECT_EQ(before.count(code), 0u);
+}
+
+// Not a test: timings for the report. Run with
+//   coupongen_tests --gtest_also_run_disabled_tests --gtest_filter='*DISABLED_GenerateTimings*'
+TEST_F(PostgresRunTest, DISABLED_GenerateTimings) {
+  WriteSpec("s.yaml", "  count: 1000\n  length: 12\n");
+  for (const char* n : {"100000", "1000000"}) {
+    for (const std::string ledger : {uri_, std::string("l.db")}) {
+      const auto start = std::chrono::steady_clock::now();
+      auto r = RunCoupongen({"generate", "s.yaml", "--ledger", ledger, "-o", "out.csv", "--force", "-q", "-n", n}, "",
+                            dir_);
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      std::cout << "generate -n " << n << " --ledger " << (ledger == uri_ ? "postgresql" : "sqlite") << ": " << secs
+                << " s\n";
+    }
+  }
 }
 
 }  // namespace
