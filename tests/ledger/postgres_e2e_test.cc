@@ -134,6 +134,13 @@ TEST_F(PostgresRunTest, RunsNeverRepeatAndLedgerCommandsWork) {
   auto check = Coupongen({"check", code, "--spec", "s.yaml", "--ledger", uri_, "--json"});
   EXPECT_NE(check.out.find("a.csv"), std::string::npos) << check.out << check.err;
 
+  // `ledger: URI` in a spec (not a path relative to it), in a subdirectory.
+  std::filesystem::create_directory(dir_ + "/sub");
+  WriteFile(dir_ + "/sub/l.yaml", "version: 1\ncampaign: spring\nledger: " + uri_ + "\ncodes:\n  count: 10\n");
+  auto by_spec = Coupongen({"ledger", "stats", "--spec", "sub/l.yaml", "--json"});
+  ASSERT_EQ(by_spec.exit_code, 0) << by_spec.err;
+  EXPECT_NE(by_spec.out.find("\"codes\": 6000"), std::string::npos) << by_spec.out;
+
   // Querying a database that holds no ledger is an error, and creates nothing.
   std::string error;
   ASSERT_TRUE(server_->CreateDatabase(db_ + "_empty", &error)) << error;
