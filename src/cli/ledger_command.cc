@@ -36,6 +36,26 @@ namespace {
 
 using nlohmann::json;
 
+// A code's upload state (upload --ledger), for `ledger find`.
+std::string UploadText(const std::optional<CodeUploadState>& u) {
+  if (!u) return "not sent to Commerce Layer with this ledger";
+  std::string when = " " + FormatTimestamp(u->updated_at) + (u->reference.empty() ? "" : " in import " + u->reference);
+  switch (u->state) {
+    case UploadState::kUploaded: return "uploaded" + when;
+    case UploadState::kRefused: return "refused" + when + ": " + u->message;
+    case UploadState::kNotSent: break;
+  }
+  return "not sent" + when + (u->message.empty() ? "" : ": " + u->message);
+}
+
+json UploadJson(const std::optional<CodeUploadState>& u) {
+  if (!u) return {{"state", "not_sent"}, {"recorded", false}};
+  json j = {{"state", UploadStateName(u->state)}, {"recorded", true}, {"at", FormatTimestamp(u->updated_at)}};
+  if (!u->reference.empty()) j["reference"] = u->reference;
+  if (!u->message.empty()) j["message"] = u->message;
+  return j;
+}
+
 int Find(Ledger& ledger, const std::vector<std::string>& codes, bool as_json, Context& ctx, Diagnostics& diag) {
   if (codes.empty()) return diag.Fail(Status::Usage("ledger find: give the codes to look up"));
   bool all_found = true;
@@ -51,15 +71,19 @@ int Find(Ledger& ledger, const std::vector<std::string>& codes, bool as_json, Co
       continue;
     }
     const LedgerEntry& e = **entry;
+    auto upload = ledger.UploadStateOf(code);
+    if (!upload.ok()) return diag.Fail(upload.status());
     rows.push_back({code, "issued " + FormatTimestamp(e.issued_at) + " for campaign " + e.campaign +
                               (e.promotion_rule_id.empty() ? "" : " (promotion rule " + e.promotion_rule_id + ")") +
                               " into " + (e.output_path == "-" ? "stdout" : e.output_path) +
                               (e.code != code ? " as " + e.code : "") +
-                              (e.delivered ? "" : " (reserved, never delivered: the run failed before its output was in place)")});
+                              (e.delivered ? "" : " (reserved, never delivered: the run failed before its output was in place)") +
+                              "; " + UploadText(*upload)});
     json j = {{"code", code},          {"issued", true},        {"issued_as", e.code},
               {"campaign", e.campaign}, {"issued_at", FormatTimestamp(e.issued_at)},
               {"output_path", e.output_path}, {"delivered", e.delivered}};
     if (!e.promotion_rule_id.empty()) j["promotion_rule_id"] = e.promotion_rule_id;
+    j["upload"] = UploadJson(*upload);
     found.push_back(std::move(j));
   }
   if (as_json)
@@ -69,38 +93,55 @@ int Find(Ledger& ledger, const std::vector<std::string>& codes, bool as_json, Co
   return all_found ? kExitSuccess : kExitInvalid;
 }
 
+// `ledger stats`' upload counts: "120 uploaded, 2 refused, 78 not sent (30 of them left by
+// unfinished imports)".
+std::string UploadCounts(uint64_t uploaded, uint64_t refused, uint64_t not_sent, uint64_t unfinished) {
+  return WithThousands(uploaded) + " uploaded, " + WithThousands(refused) + " refused, " + WithThousands(not_sent) +
+         " not sent" + (unfinished ? " (" + WithThousands(unfinished) + " of them left by unfinished imports)" : "");
+}
+
 int Stats(Ledger& ledger, bool as_json, Context& ctx, Diagnostics& diag) {
   auto stats = ledger.Stats();
   if (!stats.ok()) return diag.Fail(stats.status());
   SummaryRows rows;
-  uint64_t total = 0, undelivered = 0;
+  uint64_t total = 0, undelivered = 0, uploaded = 0, refused = 0, not_sent = 0;
   json campaigns = json::array();
   for (const auto& s : *stats) {
     total += s.count;
     undelivered += s.undelivered;
+    uploaded += s.uploaded;
+    refused += s.refused;
+    not_sent += s.not_uploaded();
     rows.push_back({s.campaign, WithThousands(s.count) + " codes" +
                                     (s.keyed ? " (" + WithThousands(s.keyed) + " keyed)" : "") +
                                     (s.undelivered ? ", " + WithThousands(s.undelivered) + " undelivered" : "") + ", " +
-                                    FormatTimestamp(s.first_issued_at) + " .. " + FormatTimestamp(s.last_issued_at)});
+                                    FormatTimestamp(s.first_issued_at) + " .. " + FormatTimestamp(s.last_issued_at) +
+                                    "; " + UploadCounts(s.uploaded, s.refused, s.not_uploaded(), s.not_sent)});
     campaigns.push_back({{"campaign", s.campaign},
                          {"codes", s.count},
                          {"keyed", s.keyed},
                          {"delivered", s.count - s.undelivered},
                          {"undelivered", s.undelivered},
                          {"first_issued_at", FormatTimestamp(s.first_issued_at)},
-                         {"last_issued_at", FormatTimestamp(s.last_issued_at)}});
+                         {"last_issued_at", FormatTimestamp(s.last_issued_at)},
+                         {"uploaded", s.uploaded},
+                         {"refused", s.refused},
+                         {"not_sent", s.not_uploaded()},
+                         {"not_sent_unfinished", s.not_sent}});
   }
   if (as_json) {
     ctx.out << json{{"ledger", ledger.path()},
                     {"campaigns", std::move(campaigns)},
-                    {"total", {{"codes", total}, {"undelivered", undelivered}, {"campaigns", stats->size()}}}}
+                    {"total", {{"codes", total}, {"undelivered", undelivered}, {"campaigns", stats->size()},
+                               {"uploaded", uploaded}, {"refused", refused}, {"not_sent", not_sent}}}}
                    .dump(2)
             << '\n';
     return kExitSuccess;
   }
   rows.push_back({"total", WithThousands(total) + " codes in " + WithThousands(stats->size()) +
                                (stats->size() == 1 ? " campaign" : " campaigns") +
-                               (undelivered ? ", " + WithThousands(undelivered) + " undelivered" : "")});
+                               (undelivered ? ", " + WithThousands(undelivered) + " undelivered" : "") + "; " +
+                               UploadCounts(uploaded, refused, not_sent, 0)});
   ctx.out << FormatRows(rows);
   return kExitSuccess;
 }

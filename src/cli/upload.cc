@@ -1,15 +1,19 @@
 // coupongen upload: coupon files -> Commerce Layer imports (src/cl/upload.h does the work).
 #include <chrono>
+#include <set>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 
 #include "base/exit_codes.h"
 #include "base/strings.h"
 #include "cl/client.h"
 #include "cl/upload.h"
+#include "cl/upload_states.h"
 #include "cli/cl_options.h"
 #include "cli/command.h"
 #include "cli/output.h"
 #include "coupon/commerce_layer_limits.h"
+#include "ledger/ledger.h"
 
 namespace coupongen {
 
@@ -22,7 +26,7 @@ po::options_description UploadOptions() {
       ("journal", po::value<std::string>()->value_name("PATH"), "the resume journal (default FILE.upload-journal beside the first file)")
       ("report", po::value<std::string>()->value_name("PATH"), "write a JSON report of every import here")
       ("rejects", po::value<std::string>()->value_name("PATH"), "write the inputs Commerce Layer refused here (CSV code,attribute,message)")
-      ("ledger", po::value<std::string>()->value_name("DB"), "the ledger of these codes (recording upload states is not implemented yet)");
+      ("ledger", po::value<std::string>()->value_name("DB"), "record in this ledger which of its codes were uploaded, refused or not sent (ledger stats, ledger find)");
   AddCommerceLayerOptions(d);
   d.add_options()
       ("concurrency", po::value<int>()->value_name("N")->default_value(3), "imports in flight at once, 1..10")
@@ -82,6 +86,59 @@ Status WriteText(const std::string& path, const std::string& text, Context& ctx)
   return s;
 }
 
+// upload --ledger: records each code's state as its import finishes (Finished, called by the
+// uploader's threads one at a time), then the codes of imports that never finished (Unfinished).
+// A resumed run records the imports finished earlier again: the ledger keeps one state per code.
+// A ledger failure is reported once and stops the recording, never the upload: rerunning the
+// same command records the states.
+class LedgerRecorder {
+ public:
+  LedgerRecorder(Ledger* ledger, const cl::UploadPlan& plan, Context& ctx, Diagnostics& diag)
+      : ledger_(ledger), plan_(plan), ctx_(ctx), diag_(diag) {
+    for (const auto& c : plan.chunks) by_reference_.emplace(c.reference, &c);
+  }
+  void Finished(const cl::ImportOutcome& o) {
+    auto it = by_reference_.find(o.reference);
+    if (it == by_reference_.end()) return;
+    finished_.insert(o.reference);
+    Record(cl::CodeOutcomes(*it->second, &o));
+  }
+  void Unfinished(const cl::UploadResult&) {
+    for (const auto& c : plan_.chunks)
+      if (!finished_.count(c.reference)) Record(cl::CodeOutcomes(c, nullptr));
+  }
+  Status Done() {
+    if (!ledger_) return Status::Ok();
+    if (status_.ok() && not_in_ledger_ > 0)
+      diag_.Warn("upload: " + WithThousands(not_in_ledger_) + (not_in_ledger_ == 1 ? " code is" : " codes are") +
+                 " not in ledger " + ledger_->path() +
+                 " (made elsewhere, or keyed codes, which it holds as ranges): no upload state recorded for " +
+                 (not_in_ledger_ == 1 ? "it" : "them"));
+    return status_;
+  }
+
+ private:
+  void Record(const std::vector<UploadOutcome>& outcomes) {
+    if (!ledger_ || !status_.ok()) return;
+    auto counts = ledger_->RecordUploadStates(outcomes, ctx_.clock());
+    if (!counts.ok()) {
+      status_ = Status::IoError("ledger " + counts.status().message() +
+                                ": upload states not recorded (rerun the same command to record them)");
+      diag_.Fail(status_);
+      return;
+    }
+    not_in_ledger_ += counts->not_in_ledger;
+  }
+  Ledger* ledger_;
+  const cl::UploadPlan& plan_;
+  Context& ctx_;
+  Diagnostics& diag_;
+  std::unordered_map<std::string, const cl::ImportChunk*> by_reference_;
+  std::set<std::string> finished_;
+  uint64_t not_in_ledger_ = 0;
+  Status status_;
+};
+
 }  // namespace
 
 int RunUpload(const po::variables_map& vm, Context& ctx) {
@@ -134,7 +191,16 @@ int RunUpload(const po::variables_map& vm, Context& ctx) {
     ctx.out << "total\t" << plan->coupons << " coupons in " << plan->chunks.size() << " imports (dry run: nothing sent)\n";
     return kExitSuccess;
   }
-  if (vm.count("ledger")) diag.Warn("upload: --ledger: recording upload states in the ledger is not implemented yet");
+  // The ledger is opened before anything is sent: a missing one is an error, not a new ledger.
+  std::unique_ptr<Ledger> ledger;
+  if (vm.count("ledger")) {
+    LedgerOptions lo;
+    lo.create_if_missing = false;
+    auto l = Ledger::Open(vm["ledger"].as<std::string>(), lo);
+    if (!l.ok()) return diag.Fail(Status::IoError("ledger " + l.status().message()));
+    ledger = std::move(l).value();
+  }
+  LedgerRecorder recorder(ledger.get(), *plan, ctx, diag);
 
   // 2. Send, resumably.
   auto journal = cl::Journal::Open(journal_path);
@@ -147,8 +213,11 @@ int RunUpload(const po::variables_map& vm, Context& ctx) {
     diag.Info("coupongen: import " + o.reference + " " + o.status + ": " + WithThousands(o.processed) + " processed, " +
               WithThousands(o.errors) + " errors, " + WithThousands(o.warnings) + " warnings" +
               (o.resumed ? " (in an earlier run)" : ""));
+    recorder.Finished(o);
   };
   cl::UploadResult result = uploader.Run(*plan);
+  recorder.Unfinished(result);
+  const Status ledger_status = recorder.Done();
 
   // 3. Report.
   uint64_t processed = 0, refused = 0, reject_rows = 0;
@@ -187,6 +256,7 @@ int RunUpload(const po::variables_map& vm, Context& ctx) {
             WithThousands(result.imports.size()) + " imports" +
             (refused ? ", " + WithThousands(refused) + " refused" + (vm.count("rejects") ? " (see " + vm["rejects"].as<std::string>() + ")" : "") : ""));
   if (!s.ok()) return s.exit_code();
+  if (!ledger_status.ok()) return ledger_status.exit_code();
   return result.partial() ? kExitPartial : kExitSuccess;
 }
 

@@ -5,6 +5,15 @@
 
 namespace coupongen {
 
+const char* UploadStateName(UploadState state) {
+  switch (state) {
+    case UploadState::kUploaded: return "uploaded";
+    case UploadState::kRefused: return "refused";
+    case UploadState::kNotSent: break;
+  }
+  return "not_sent";
+}
+
 bool IsPostgresLedgerName(std::string_view name) {
   return name.starts_with("postgresql://") || name.starts_with("postgres://");
 }

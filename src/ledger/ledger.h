@@ -61,8 +61,50 @@ struct CampaignStats {
   uint64_t undelivered = 0;  // of which were never delivered
   TimeMs first_issued_at = 0;
   TimeMs last_issued_at = 0;
+  // Upload states (RecordUploadStates), of the codes recorded one by one (keyed ranges' codes are
+  // not in the ledger, so an upload cannot be matched to them):
+  uint64_t uploaded = 0;  // imported by Commerce Layer
+  uint64_t refused = 0;   // refused by Commerce Layer, and not imported since
+  uint64_t not_sent = 0;  // given to an upload whose import never took them (stopped, interrupted)
+
+  /// Codes not (yet) in Commerce Layer by the ledger's account: not_sent plus the codes never given
+  /// to an upload with this ledger (`ledger stats`' "not sent"). Keyed codes are left out.
+  uint64_t not_uploaded() const {
+    const uint64_t known = count - keyed;
+    return known > uploaded + refused ? known - uploaded - refused : 0;
+  }
 
   bool operator==(const CampaignStats&) const = default;
+};
+
+/// What became of a code in an upload to Commerce Layer (upload --ledger, generate --upload).
+enum class UploadState { kUploaded, kRefused, kNotSent };
+/// "uploaded", "refused", "not_sent" (as stored, and in --json).
+const char* UploadStateName(UploadState state);
+
+/// One code's outcome in an upload run, for RecordUploadStates.
+struct UploadOutcome {
+  std::string code;
+  UploadState state = UploadState::kNotSent;
+  std::string message;    // refused: Commerce Layer's reasons; not sent: why; uploaded: ""
+  std::string reference;  // the import's reference ("<name>-NNNN")
+};
+
+/// A code's recorded upload state, as `ledger find` shows it.
+struct CodeUploadState {
+  UploadState state = UploadState::kNotSent;
+  std::string message;
+  std::string reference;
+  TimeMs updated_at = 0;  // when this state was recorded
+
+  bool operator==(const CodeUploadState&) const = default;
+};
+
+/// What RecordUploadStates did: codes whose state it recorded or kept, and codes it ignored
+/// because the ledger never issued them (a file made elsewhere, keyed codes).
+struct UploadRecordCounts {
+  uint64_t recorded = 0;
+  uint64_t not_in_ledger = 0;
 };
 
 /// A run of sequence numbers [start, start + count) issued for keyed generation.
@@ -200,6 +242,7 @@ class Ledger {
   virtual Result<ShapeCounts> CountForShape(const CodeShape& shape, const Alphabet& alphabet) = 0;
 
   /// Per campaign (sorted by name): count, first and last issue time, codes and ranges.
+  /// With the upload states (RecordUploadStates) counted per state: uploaded, refused, not_sent.
   virtual Result<std::vector<CampaignStats>> Stats() = 0;
 
   /// Calls fn for every entry in issue order. Stops at, and returns, fn's first non-ok status.
@@ -207,6 +250,19 @@ class Ledger {
 
   /// Calls fn for every range, by campaign, key_id and start. Stops at fn's first non-ok status.
   virtual Status ForEachRange(const std::function<Status(const LedgerRange&)>& fn) = 0;
+
+  /// Records what an upload did with each code, in one transaction (waits for the write lock as
+  /// BeginIssue does). Codes are matched ignoring case; codes the ledger never issued are counted
+  /// in not_in_ledger and otherwise ignored. One state per code, the latest except that:
+  ///   uploaded  is final: once a code is in Commerce Layer, later outcomes do not change it
+  ///             (so a code is never counted uploaded twice, whatever reruns record);
+  ///   refused   replaces refused and not_sent (with its message);
+  ///   not_sent  is recorded only for a code with no state yet, or a not_sent one.
+  /// REQUIRES: no IssueSession of this Ledger is open.
+  virtual Result<UploadRecordCounts> RecordUploadStates(std::span<const UploadOutcome> outcomes, TimeMs at) = 0;
+
+  /// The recorded upload state of `code` (ignoring case), or nullopt when none was recorded.
+  virtual Result<std::optional<CodeUploadState>> UploadStateOf(std::string_view code) = 0;
 
   /// The ledger's name for messages: the SQLite path, or the URI with its password replaced by
   /// "****" (RedactLedgerName).

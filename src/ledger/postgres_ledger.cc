@@ -56,6 +56,16 @@ constexpr char kSchemaSql[] =
     "  rules text,"
     "  delivered boolean NOT NULL DEFAULT false);"
     "CREATE INDEX IF NOT EXISTS coupongen_ranges_by_start ON coupongen_ranges(campaign, key_id, start);"
+    // Upload states (RecordUploadStates): one row per code an upload saw, keyed by the code as
+    // issued (RecordUploadStates looks it up first), found ignoring case through the index.
+    "CREATE TABLE IF NOT EXISTS coupongen_upload_states("
+    "  code text COLLATE \"C\" PRIMARY KEY,"
+    "  campaign text NOT NULL,"
+    "  state text NOT NULL CHECK (state IN ('uploaded', 'refused', 'not_sent')),"
+    "  message text,"
+    "  reference text,"
+    "  updated_at bigint NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS coupongen_upload_states_folded ON coupongen_upload_states (" COUPONGEN_FOLD("code") ");"
     "INSERT INTO coupongen_meta(key, value) VALUES ('schema_version', '1') ON CONFLICT (key) DO NOTHING;";
 
 constexpr char kEntrySelect[] =
@@ -142,6 +152,19 @@ std::string OneLine(std::string s) {
   return out;
 }
 
+// COPY's text format: the field escaped.
+void AppendCopyField(std::string* out, std::string_view field) {
+  for (char c : field) {
+    switch (c) {
+      case '\\': *out += "\\\\"; break;
+      case '\t': *out += "\\t"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      default: *out += c;
+    }
+  }
+}
+
 class PostgresSession;
 
 class PostgresLedger final : public Ledger {
@@ -163,7 +186,13 @@ class PostgresLedger final : public Ledger {
   Result<std::vector<CampaignStats>> Stats() override;
   Status ForEachEntry(const std::function<Status(const LedgerEntry&)>& fn) override;
   Status ForEachRange(const std::function<Status(const LedgerRange&)>& fn) override;
+  Result<UploadRecordCounts> RecordUploadStates(std::span<const UploadOutcome> outcomes, TimeMs at) override;
+  Result<std::optional<CodeUploadState>> UploadStateOf(std::string_view code) override;
   const std::string& path() const override { return path_; }
+
+  /// Begins a transaction holding the writer lock, waiting up to busy_timeout_ms (and calling
+  /// on_wait after wait_notice_ms). On failure no transaction is open.
+  Status BeginLocked();
 
   // For the session and Open.
   PGconn* conn() const { return conn_.get(); }
@@ -317,8 +346,7 @@ void EntryFromRow(const PGresult* r, int i, LedgerEntry* e) {
   e->delivered = Bool(r, i, 5);
 }
 
-Result<std::unique_ptr<IssueSession>> PostgresLedger::BeginIssue() {
-  if (session_) return Status::IoError(path_ + ": a ledger session is already open");
+Status PostgresLedger::BeginLocked() {
   // The writer lock, waited for up to busy_timeout_ms (lock_timeout); after wait_notice_ms the
   // caller hears why nothing happens. A timed-out wait aborts its transaction: begin again.
   const auto start = std::chrono::steady_clock::now();
@@ -335,8 +363,9 @@ Result<std::unique_ptr<IssueSession>> PostgresLedger::BeginIssue() {
                        std::to_string(kWriterLock) + ")",
                        {}, PGRES_TUPLES_OK, &state);
     if (locked.ok()) {
-      COUPONGEN_RETURN_IF_ERROR(Run("SET LOCAL lock_timeout = 0"));
-      return std::unique_ptr<IssueSession>(new PostgresSession(this));
+      Status st = Run("SET LOCAL lock_timeout = 0");
+      if (!st.ok()) PgResult end(PQexec(conn(), "ROLLBACK"));
+      return st;
     }
     PgResult end(PQexec(conn(), "ROLLBACK"));
     if (state != kLockNotAvailable) return locked.status();
@@ -344,6 +373,12 @@ Result<std::unique_ptr<IssueSession>> PostgresLedger::BeginIssue() {
     noticed = true;
     options_.on_wait();
   }
+}
+
+Result<std::unique_ptr<IssueSession>> PostgresLedger::BeginIssue() {
+  if (session_) return Status::IoError(path_ + ": a ledger session is already open");
+  COUPONGEN_RETURN_IF_ERROR(BeginLocked());
+  return std::unique_ptr<IssueSession>(new PostgresSession(this));
 }
 
 Status PostgresLedger::ForEachCode(const std::function<Status(std::string_view code)>& fn) {
@@ -400,6 +435,18 @@ Result<std::vector<CampaignStats>> PostgresLedger::Stats() {
         add(Text(r, i, 0), Int(r, i, 1), static_cast<uint64_t>(Int(r, i, 3)), Bool(r, i, 2), true);
         return Status::Ok();
       }));
+  COUPONGEN_RETURN_IF_ERROR(Stream(
+      "SELECT campaign, state, count(*) FROM coupongen_upload_states GROUP BY campaign, state",
+      [&](const PGresult* r, int i) {
+        auto it = by_campaign.find(Text(r, i, 0));
+        if (it == by_campaign.end()) return Status::Ok();  // cannot be: codes are never removed
+        const std::string_view state = Text(r, i, 1);
+        const auto n = static_cast<uint64_t>(Int(r, i, 2));
+        if (state == "uploaded") it->second.uploaded += n;
+        else if (state == "refused") it->second.refused += n;
+        else it->second.not_sent += n;
+        return Status::Ok();
+      }));
   std::vector<CampaignStats> stats;
   for (auto& [name, c] : by_campaign) stats.push_back(std::move(c));
   return stats;
@@ -429,6 +476,115 @@ Status PostgresLedger::ForEachRange(const std::function<Status(const LedgerRange
         range.delivered = Bool(r, i, 7);
         return fn(range);
       });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Upload states
+
+std::string Folded(std::string_view code) {
+  std::string f(code);
+  for (char& c : f)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return f;
+}
+
+// The state a code keeps when `next` comes after `prev` (ledger.h: uploaded is final; not_sent
+// replaces only not_sent).
+bool Replaces(UploadState prev, UploadState next) {
+  if (prev == UploadState::kUploaded) return false;
+  return next != UploadState::kNotSent || prev == UploadState::kNotSent;
+}
+
+Result<UploadRecordCounts> PostgresLedger::RecordUploadStates(std::span<const UploadOutcome> outcomes, TimeMs at) {
+  UploadRecordCounts counts;
+  if (outcomes.empty()) return counts;
+  if (session_) return Status::IoError(path_ + ": a ledger session is open");
+  // The outcomes of one code folded into one (the rules applied in order), with how many there
+  // were; then all of them in one statement against the ledger's rows, set-wise.
+  struct Merged {
+    const UploadOutcome* outcome;
+    uint64_t times;
+  };
+  std::unordered_map<std::string, Merged> merged;
+  std::vector<std::string> order;
+  for (const UploadOutcome& o : outcomes) {
+    auto [it, added] = merged.try_emplace(Folded(o.code), Merged{&o, 0});
+    if (added) order.push_back(it->first);
+    else if (Replaces(it->second.outcome->state, o.state)) it->second.outcome = &o;
+    ++it->second.times;
+  }
+  std::string rows;
+  for (const std::string& key : order) {
+    const UploadOutcome& o = *merged[key].outcome;
+    AppendCopyField(&rows, o.code);
+    rows += '\t';
+    rows += UploadStateName(o.state);
+    rows += '\t';
+    AppendCopyField(&rows, o.message);
+    rows += '\t';
+    AppendCopyField(&rows, o.reference);
+    rows += '\n';
+  }
+  COUPONGEN_RETURN_IF_ERROR(BeginLocked());
+  Status st = [&]() -> Status {
+    COUPONGEN_RETURN_IF_ERROR(Run("CREATE TEMP TABLE coupongen_outcomes(code text COLLATE \"C\", state text, "
+                                  "message text, reference text) ON COMMIT DROP"));
+    PgResult start(PQexec(conn(), "COPY coupongen_outcomes FROM STDIN"));
+    if (!start || PQresultStatus(start.get()) != PGRES_COPY_IN) return ErrorOf(start.get());
+    bool sent = PQputCopyData(conn(), rows.data(), static_cast<int>(rows.size())) == 1;
+    if (sent) sent = PQputCopyEnd(conn(), nullptr) == 1;
+    PgResult end(PQgetResult(conn()));
+    while (PgResult more{PQgetResult(conn())}) {
+    }
+    if (!sent || !end || PQresultStatus(end.get()) != PGRES_COMMAND_OK) return ErrorOf(end.get());
+    // Which codes the ledger issued (as issued, with their campaign)...
+    auto found = Exec("SELECT " COUPONGEN_FOLD("o.code") " FROM coupongen_outcomes o JOIN coupongen_codes c ON "
+                      COUPONGEN_FOLD("c.code") " = " COUPONGEN_FOLD("o.code"),
+                      {}, PGRES_TUPLES_OK);
+    if (!found.ok()) return found.status();
+    for (int i = 0; i < PQntuples(found->get()); ++i) counts.recorded += merged[std::string(Text(found->get(), i, 0))].times;
+    counts.not_in_ledger = outcomes.size() - counts.recorded;
+    // ...and their states, by the rules of ledger.h.
+    auto upsert = Exec(
+        "INSERT INTO coupongen_upload_states(code, campaign, state, message, reference, updated_at) "
+        "SELECT c.code, b.campaign, o.state, NULLIF(o.message, ''), NULLIF(o.reference, ''), $1 "
+        "FROM coupongen_outcomes o JOIN coupongen_codes c ON " COUPONGEN_FOLD("c.code") " = " COUPONGEN_FOLD("o.code") " "
+        "JOIN coupongen_batches b ON b.id = c.batch_id "
+        "ON CONFLICT (code) DO UPDATE SET state = excluded.state, message = excluded.message, "
+        "reference = excluded.reference, updated_at = excluded.updated_at "
+        "WHERE coupongen_upload_states.state <> 'uploaded' AND "
+        "(excluded.state <> 'not_sent' OR coupongen_upload_states.state = 'not_sent')",
+        {std::to_string(at)});
+    if (!upsert.ok()) return upsert.status();
+    PgResult commit(PQexec(conn(), "COMMIT"));
+    if (!commit || PQresultStatus(commit.get()) != PGRES_COMMAND_OK) return ErrorOf(commit.get(), "cannot commit");
+    if (std::strcmp(PQcmdStatus(commit.get()), "COMMIT") != 0) return Error("the transaction was rolled back");
+    return Status::Ok();
+  }();
+  if (!st.ok()) {
+    if (PQtransactionStatus(conn()) != PQTRANS_IDLE) PgResult end(PQexec(conn(), "ROLLBACK"));
+    return st;
+  }
+  return counts;
+}
+
+Result<std::optional<CodeUploadState>> PostgresLedger::UploadStateOf(std::string_view code) {
+  if (session_ && session_->open_) COUPONGEN_RETURN_IF_ERROR(session_->Flush());
+  auto r = Exec("SELECT state, message, reference, updated_at FROM coupongen_upload_states WHERE "
+                COUPONGEN_FOLD("code") " = " COUPONGEN_FOLD("$1"),
+                {std::string(code)}, PGRES_TUPLES_OK);
+  if (!r.ok()) return r.status();
+  std::optional<CodeUploadState> found;
+  if (PQntuples(r->get()) == 0) return found;
+  CodeUploadState& u = found.emplace();
+  const std::string_view state = Text(r->get(), 0, 0);
+  u.state = state == "uploaded" ? UploadState::kUploaded
+            : state == "refused" ? UploadState::kRefused
+                                 : UploadState::kNotSent;
+  u.message = Text(r->get(), 0, 1);
+  u.reference = Text(r->get(), 0, 2);
+  u.updated_at = Int(r->get(), 0, 3);
+  return found;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -484,15 +640,7 @@ Status PostgresSession::RecordMany(std::span<const std::string_view> codes, std:
   const std::string batch_text = "\t" + std::to_string(batch) + "\n";
   for (std::string_view code : codes) {
     if (code.empty()) return Status::Invalid(ledger_->path() + ": cannot record an empty code");
-    for (char c : code) {  // COPY's text format escapes
-      switch (c) {
-        case '\\': pending_ += "\\\\"; break;
-        case '\t': pending_ += "\\t"; break;
-        case '\n': pending_ += "\\n"; break;
-        case '\r': pending_ += "\\r"; break;
-        default: pending_ += c;
-      }
-    }
+    AppendCopyField(&pending_, code);
     pending_ += batch_text;
   }
   pending_codes_ += codes.size();
@@ -631,10 +779,14 @@ Result<std::unique_ptr<Ledger>> OpenPostgresLedger(const std::string& uri, const
   if (Text(sync->get(), 0, 0) == "off") COUPONGEN_RETURN_IF_ERROR(ledger->Run("SET synchronous_commit = on"));
   COUPONGEN_RETURN_IF_ERROR(ledger->Run("SET client_encoding = 'UTF8'"));
 
-  auto exists = ledger->Exec("SELECT to_regclass('coupongen_meta') IS NOT NULL", {}, PGRES_TUPLES_OK);
+  auto exists = ledger->Exec(
+      "SELECT to_regclass('coupongen_meta') IS NOT NULL, to_regclass('coupongen_upload_states') IS NOT NULL", {},
+      PGRES_TUPLES_OK);
   if (!exists.ok()) return exists.status();
-  if (!Bool(exists->get(), 0, 0)) {
-    if (!options.create_if_missing) return Status::IoError(display + ": no coupongen ledger in this database");
+  if (!Bool(exists->get(), 0, 0) && !options.create_if_missing)
+    return Status::IoError(display + ": no coupongen ledger in this database");
+  // A new ledger, or one made before the upload states: the missing tables (IF NOT EXISTS).
+  if (!Bool(exists->get(), 0, 0) || !Bool(exists->get(), 0, 1)) {
     // Two hosts may get here at once: the lock makes the second find the first's tables.
     Status st = ledger->Run("BEGIN");
     if (st.ok())

@@ -99,6 +99,22 @@ CREATE TABLE packed(
 CREATE INDEX packed_by_bucket ON packed(shape_id, bits, bucket);
 )sql";
 
+// Upload states (RecordUploadStates): one row per code an upload with this ledger saw, keyed by
+// the code (as issued; compared ignoring case like codes.code), with its campaign so `ledger stats`
+// counts them per campaign from the index alone. Added without a schema version: a ledger made
+// before it gets it when opened (EnsureUploadTable), and an older coupongen that does not know
+// the table still opens, and issues through, a ledger that has it.
+constexpr char kUploadSchemaSql[] = R"sql(
+CREATE TABLE IF NOT EXISTS upload_states(
+  code TEXT NOT NULL COLLATE NOCASE PRIMARY KEY,
+  campaign TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('uploaded', 'refused', 'not_sent')),
+  message TEXT,
+  reference TEXT,
+  updated_at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS upload_states_by_campaign ON upload_states(campaign, state);
+)sql";
+
 constexpr char kSchemaSql[] = R"sql(
 CREATE TABLE batches(
   id INTEGER PRIMARY KEY,
@@ -259,6 +275,7 @@ Status CreateSchema(sqlite3* db, const std::string& path) {
   COUPONGEN_RETURN_IF_ERROR(Exec(db, path, "BEGIN IMMEDIATE"));
   Status st = Exec(db, path, kSchemaSql);
   if (st.ok()) st = Exec(db, path, kPackedSchemaSql);
+  if (st.ok()) st = Exec(db, path, kUploadSchemaSql);
   if (st.ok()) st = Exec(db, path, "COMMIT");
   if (!st.ok() && !sqlite3_get_autocommit(db)) Exec(db, path, "ROLLBACK");
   return st;
@@ -506,7 +523,9 @@ Result<std::unique_ptr<Ledger>> SqliteLedger::Open(const std::string& path, cons
   // the cache grows by is a page the kernel zeroes, which dominated such runs at 128 MiB.
   COUPONGEN_RETURN_IF_ERROR(Exec(db.get(), path, "PRAGMA synchronous = EXTRA; PRAGMA cache_size = -16384"));
   COUPONGEN_RETURN_IF_ERROR(CheckSchema(db.get(), path));
-  return std::unique_ptr<Ledger>(new SqliteLedger(path, std::move(db), std::move(busy)));
+  std::unique_ptr<SqliteLedger> ledger(new SqliteLedger(path, std::move(db), std::move(busy)));
+  COUPONGEN_RETURN_IF_ERROR(ledger->EnsureUploadTable());
+  return std::unique_ptr<Ledger>(std::move(ledger));
 }
 
 SqliteLedger::~SqliteLedger() = default;
@@ -747,6 +766,21 @@ Result<std::vector<CampaignStats>> SqliteLedger::Stats() {
     if (sqlite3_column_int64(s, 3) == 0) c.undelivered += n;
     return Status::Ok();
   }));
+  if (upload_table_) {  // by the (campaign, state) index: no sort, no table rows read
+    auto uploads = Prepare(db_.get(), path_,
+                           "SELECT campaign, state, count(*) FROM upload_states GROUP BY campaign, state");
+    if (!uploads.ok()) return uploads.status();
+    COUPONGEN_RETURN_IF_ERROR(ForEachRow(db_.get(), path_, uploads->get(), [&](sqlite3_stmt* s) {
+      auto it = by_campaign.find(ColumnText(s, 0));
+      if (it == by_campaign.end()) return Status::Ok();  // cannot be: codes are never removed
+      const std::string_view state = ColumnText(s, 1);
+      const auto n = static_cast<uint64_t>(sqlite3_column_int64(s, 2));
+      if (state == "uploaded") it->second.uploaded += n;
+      else if (state == "refused") it->second.refused += n;
+      else it->second.not_sent += n;
+      return Status::Ok();
+    }));
+  }
   std::vector<CampaignStats> stats;
   for (auto& [name, c] : by_campaign) stats.push_back(std::move(c));
   return stats;
@@ -793,6 +827,101 @@ Status SqliteLedger::ForEachRange(const std::function<Status(const LedgerRange&)
     r.delivered = sqlite3_column_int64(s, 7) != 0;
     return fn(r);
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Upload states
+
+Status SqliteLedger::EnsureUploadTable() {
+  auto present = Prepare(db_.get(), path_,
+                         "SELECT count(*) FROM sqlite_schema WHERE name IN ('upload_states', 'upload_states_by_campaign')");
+  if (!present.ok()) return present.status();
+  int64_t objects = 0;
+  COUPONGEN_RETURN_IF_ERROR(ForEachRow(db_.get(), path_, present->get(), [&objects](sqlite3_stmt* s) {
+    objects = sqlite3_column_int64(s, 0);
+    return Status::Ok();
+  }));
+  upload_table_ = objects == 2;
+  // A read-only ledger of an older coupongen can still be queried: it has no upload states.
+  if (upload_table_ || sqlite3_db_readonly(db_.get(), "main") == 1) return Status::Ok();
+  int rc = sqlite3_exec(db_.get(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+  if (IsBusy(rc)) return Status::IoError(path_ + " is locked by another run");
+  if (rc != SQLITE_OK) return SqlError(path_, db_.get());
+  Status st = Exec(db_.get(), path_, kUploadSchemaSql);
+  if (st.ok()) st = Exec(db_.get(), path_, "COMMIT");
+  if (!st.ok()) {
+    if (!sqlite3_get_autocommit(db_.get())) Exec(db_.get(), path_, "ROLLBACK");
+    return Status::IoError("cannot add the upload states to the ledger's schema: " + st.message());
+  }
+  upload_table_ = true;
+  return Status::Ok();
+}
+
+Result<UploadRecordCounts> SqliteLedger::RecordUploadStates(std::span<const UploadOutcome> outcomes, TimeMs at) {
+  UploadRecordCounts counts;
+  if (outcomes.empty()) return counts;
+  if (!upload_table_)
+    return Status::IoError(path_ + ": cannot record upload states: the ledger is read-only (and older than them)");
+  // One statement keeps the precedence of the states (ledger.h): an uploaded code keeps its row,
+  // and not_sent replaces nothing but not_sent.
+  auto upsert = Prepare(db_.get(), path_,
+                        "INSERT INTO upload_states(code, campaign, state, message, reference, updated_at) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(code) DO UPDATE SET "
+                        "state = excluded.state, message = excluded.message, reference = excluded.reference, "
+                        "updated_at = excluded.updated_at "
+                        "WHERE upload_states.state <> 'uploaded' AND "
+                        "(excluded.state <> 'not_sent' OR upload_states.state = 'not_sent')");
+  if (!upsert.ok()) return upsert.status();
+  int rc = sqlite3_exec(db_.get(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+  if (IsBusy(rc)) return Status::IoError(path_ + " is locked by another run");
+  if (rc != SQLITE_OK) return SqlError(path_, db_.get());
+  Status st = [&]() -> Status {
+    sqlite3_stmt* s = upsert->get();
+    std::string error;
+    for (const UploadOutcome& o : outcomes) {
+      auto entry = Find(o.code);
+      if (!entry.ok()) return entry.status();
+      if (!*entry) {
+        ++counts.not_in_ledger;
+        continue;
+      }
+      BindText(s, 1, (*entry)->code);
+      BindText(s, 2, (*entry)->campaign);
+      BindText(s, 3, UploadStateName(o.state));
+      if (!o.message.empty()) BindText(s, 4, o.message);  // else NULL
+      if (!o.reference.empty()) BindText(s, 5, o.reference);
+      sqlite3_bind_int64(s, 6, at);
+      if (StepOnce(db_.get(), s, &error) != SQLITE_DONE) return Status::IoError(path_ + ": " + error);
+      ++counts.recorded;
+    }
+    return Exec(db_.get(), path_, "COMMIT");
+  }();
+  if (!st.ok()) {
+    if (!sqlite3_get_autocommit(db_.get())) sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    return st;
+  }
+  return counts;
+}
+
+Result<std::optional<CodeUploadState>> SqliteLedger::UploadStateOf(std::string_view code) {
+  std::optional<CodeUploadState> found;
+  if (!upload_table_) return found;
+  auto stmt = Prepare(db_.get(), path_,
+                      "SELECT state, message, reference, updated_at FROM upload_states WHERE code = ?1");
+  if (!stmt.ok()) return stmt.status();
+  BindText(stmt->get(), 1, code);
+  COUPONGEN_RETURN_IF_ERROR(ForEachRow(db_.get(), path_, stmt->get(), [&found](sqlite3_stmt* s) {
+    CodeUploadState& u = found.emplace();
+    const std::string_view state = ColumnText(s, 0);
+    u.state = state == "uploaded" ? UploadState::kUploaded
+              : state == "refused" ? UploadState::kRefused
+                                   : UploadState::kNotSent;
+    u.message = ColumnText(s, 1);
+    u.reference = ColumnText(s, 2);
+    u.updated_at = sqlite3_column_int64(s, 3);
+    return Status::Ok();
+  }));
+  return found;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -91,6 +91,8 @@ class SqliteLedger final : public Ledger {
   Result<std::vector<CampaignStats>> Stats() override;
   Status ForEachEntry(const std::function<Status(const LedgerEntry&)>& fn) override;
   Status ForEachRange(const std::function<Status(const LedgerRange&)>& fn) override;
+  Result<UploadRecordCounts> RecordUploadStates(std::span<const UploadOutcome> outcomes, TimeMs at) override;
+  Result<std::optional<CodeUploadState>> UploadStateOf(std::string_view code) override;
   const std::string& path() const override { return path_; }
 
  private:
@@ -100,7 +102,10 @@ class SqliteLedger final : public Ledger {
   Result<const std::vector<PackedShape>*> PackedShapes();
   Status ForEachPackedCode(int64_t skip_shape_id, const std::function<Status(std::string_view, int64_t batch)>& fn);
 
+  Status EnsureUploadTable();  // the upload_states table, in a ledger made before it existed
+
   std::string path_;
+  bool upload_table_ = false;  // upload_states exists (false only in a read-only old ledger)
   std::shared_ptr<std::vector<PackedShape>> shapes_;  // loaded on first use; reset by BeginIssue
   std::unique_ptr<ledger_internal::BusyState> busy_;  // declared before db_: outlives it
   ledger_internal::DbPtr db_;

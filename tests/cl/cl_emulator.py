@@ -21,7 +21,7 @@ Control (tests only): POST /__control/faults [{"method","path","action","times",
   action: 429 (the recorded THROTTLED body and headers), 500, 500-after-create (the import is
   created, the answer is a 500), drop-after-create (created, connection closed), 401 (INVALID_TOKEN:
   every token issued so far is revoked), delay (answer after `seconds`), drop (close, no answer).
-POST /__control/refuse {"codes":[...]}; POST /__control/coupons {"rule","promotion","prefix","count"};
+POST /__control/refuse {"codes":[...], "replace": false}; POST /__control/coupons {"rule","promotion","prefix","count"};
 GET /__control/stats. The process exits by itself after --lifetime seconds.
 """
 import argparse
@@ -581,6 +581,8 @@ class Handler(BaseHTTPRequestHandler):
             if path == "/__control/faults":
                 STATE["faults"].extend(body)
             elif path == "/__control/refuse":
+                if body.get("replace"):
+                    STATE["refuse"].clear()
                 STATE["refuse"].update(body["codes"])
             elif path == "/__control/coupons":
                 rule = body["rule"]
