@@ -42,7 +42,7 @@ po::options_description GenerateOptions() {
       ("count,n", po::value<int64_t>()->value_name("COUNT"), "how many codes (overrides codes.count)")
       ("now", po::value<std::string>()->value_name("TIME"), "the current time for expires_in and checks (ISO 8601)")
       ("exclude", po::value<std::vector<std::string>>()->value_name("FILE")->composing(), "never produce a code in FILE (any readable coupon file; repeatable)")
-      ("ledger", po::value<std::string>()->value_name("DB"), "the ledger of issued codes (overrides 'ledger:' in the spec)")
+      ("ledger", po::value<std::string>()->value_name("DB"), "the ledger of issued codes: a SQLite file, or a postgresql:// URI (overrides 'ledger:' in the spec)")
       ("seed", po::value<std::string>()->value_name("TEXT"), "PREDICTABLE codes from TEXT, for tests and demos only")
       ("report", po::value<std::string>()->value_name("PATH"), "write a JSON run report (counts, output SHA-256, expiry, keyspace, timings) to PATH")
       ("force", "replace an existing output file")

@@ -155,7 +155,8 @@ class IssueSession {
 
   /// Record() of each code (all with the same attributes), in bulk: the caller has made sure the
   /// codes are new (as for packed codes, see PackShape). A code that is not new fails this call
-  /// or, at the latest, Commit() (Invalid), and nothing of the session is kept.
+  /// or, at the latest, Commit() (SQLite's packed codes: Invalid; PostgreSQL: IoError, as only a
+  /// writer bypassing the lock can cause it), and nothing of the session is kept.
   virtual Status RecordMany(std::span<const std::string_view> codes, std::string_view campaign,
                             std::string_view promotion_rule_id, TimeMs issued_at, std::string_view output_path) = 0;
 

@@ -670,9 +670,10 @@ Status PostgresSession::Flush() {
   pending_codes_ = 0;
   if (sent && end && PQresultStatus(end.get()) == PGRES_COMMAND_OK) return Status::Ok();
   if (PostgresLedger::StateOf(end.get()) == kUniqueViolation)
-    return Fail(Status::Invalid(ledger_->path() +
+    return Fail(Status::IoError(ledger_->path() +
                                 ": a code of this run is already in the ledger (recorded twice in the run, or "
-                                "by a writer that does not take coupongen's lock); nothing of the run is recorded"));
+                                "by a writer that does not take coupongen's lock); nothing of the run is recorded: "
+                                "run it again"));
   return Fail(ledger_->ErrorOf(end.get()));
 }
 
