@@ -23,7 +23,7 @@ packages=(
   bash-completion                             # completion test
   dpkg-dev file                               # cpack -G DEB: dpkg-shlibdeps for Depends (and file, which CPack runs)
   python3-yaml systemd                        # deploy/ check: parse the Kubernetes manifest, systemd-analyze verify
-  postgresql libpq-dev                        # the PostgreSQL test server (initdb, pg_ctl) and libpq for the tests
+  postgresql libpq-dev                        # libpq: the PostgreSQL ledger (--ledger postgresql://); the test server (initdb, pg_ctl)
   libhowardhinnant-date-dev tzdata            # spec time zones: IANA names from the system tz database
   libxlsxwriter-dev                           # xlsx output for spreadsheets
 )

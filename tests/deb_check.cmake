@@ -69,7 +69,7 @@ if(NOT Package STREQUAL "coupongen" OR NOT Version STREQUAL "${VERSION}" OR NOT 
   fail("control: Package '${Package}', Version '${Version}', Architecture '${Architecture}'")
 endif()
 foreach(lib "libc6 \\(>= " "libstdc\\+\\+6 \\(>= " "libssl3 \\(>= " "libyaml-cpp0\\.7 \\(>= " "libsqlite3-0 \\(>= "
-        "libboost-program-options1\\.[0-9]+\\.0 \\(>= " "zlib1g \\(>= ")
+        "libboost-program-options1\\.[0-9]+\\.0 \\(>= " "zlib1g \\(>= " "libpq5 \\(>= ")
   if(NOT Depends MATCHES "(^|, )${lib}")
     fail("Depends lacks ${lib}: ${Depends}")
   endif()

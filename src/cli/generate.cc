@@ -42,7 +42,7 @@ po::options_description GenerateOptions() {
       ("count,n", po::value<int64_t>()->value_name("COUNT"), "how many codes (overrides codes.count)")
       ("now", po::value<std::string>()->value_name("TIME"), "the current time for expires_in and checks (ISO 8601)")
       ("exclude", po::value<std::vector<std::string>>()->value_name("FILE")->composing(), "never produce a code in FILE (any readable coupon file; repeatable)")
-      ("ledger", po::value<std::string>()->value_name("DB"), "the ledger of issued codes (overrides 'ledger:' in the spec)")
+      ("ledger", po::value<std::string>()->value_name("DB"), "the ledger of issued codes: a SQLite file, or a postgresql:// URI (overrides 'ledger:' in the spec)")
       ("seed", po::value<std::string>()->value_name("TEXT"), "PREDICTABLE codes from TEXT, for tests and demos only")
       ("report", po::value<std::string>()->value_name("PATH"), "write a JSON run report (counts, output SHA-256, expiry, keyspace, timings) to PATH")
       ("force", "replace an existing output file")
@@ -127,7 +127,7 @@ std::optional<GenerateFlags> ReadFlags(const po::variables_map& vm, Context& ctx
 Status CheckSeedOptions(const std::optional<std::string>& seed, const Plan& plan, bool upload) {
   if (!seed) return Status::Ok();
   if (plan.ledger_path)
-    return Status::Usage("generate: --seed cannot be used with a ledger (" + *plan.ledger_path +
+    return Status::Usage("generate: --seed cannot be used with a ledger (" + RedactLedgerName(*plan.ledger_path) +
                          "): predictable codes must never be recorded as issued");
   if (upload) return Status::Usage("generate: --seed cannot be used with --upload: predictable codes must never reach a store");
   return Status::Ok();
@@ -458,7 +458,7 @@ int GenerateKeyed(LoadedSpec& spec, const GenerateFlags& flags, Context& ctx, Di
   std::string example;
   Status s = WriteCodes(plan, keyed->generator, *out->sink, nullptr, flags.plan.now, progress, &example);
   progress.Finish(plan.count);
-  if (s.ok()) s = CommitAndDeliver(*out, keyed->session ? &*keyed->session : nullptr, keyed->ledger.get(), diag);
+  if (s.ok()) s = CommitAndDeliver(*out, keyed->session.get(), keyed->ledger.get(), diag);
   if (!s.ok()) return diag.Fail(s);
 
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -553,7 +553,7 @@ int RunGenerateOnly(const po::variables_map& vm, Context& ctx) {
   // is destroyed after them).
   std::optional<DeferInterrupts> defer;
   std::unique_ptr<Ledger> ledger;
-  std::optional<IssueSession> session;
+  std::unique_ptr<IssueSession> session;
   if (plan.ledger_path) {
     if (Status st = OpenLedgerSession(*plan.ledger_path, diag, &ledger, &session); !st.ok()) return diag.Fail(st);
   }
@@ -585,7 +585,7 @@ int RunGenerateOnly(const po::variables_map& vm, Context& ctx) {
   Progress progress(ctx.err, plan.count, !flags->quiet && (flags->progress || ctx.err_is_tty), ctx.err_is_tty);
   std::string example;
   auto generating = std::chrono::steady_clock::now();
-  Status s = WriteCodes(plan, generator, *out->sink, session ? &*session : nullptr, flags->plan.now, progress,
+  Status s = WriteCodes(plan, generator, *out->sink, session.get(), flags->plan.now, progress,
                         &example, lookup ? ledger.get() : nullptr, &side);
   progress.Finish(plan.count);
   report.generate_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - generating).count();
@@ -595,7 +595,7 @@ int RunGenerateOnly(const po::variables_map& vm, Context& ctx) {
   //    renamed into place, so a code in a delivered file is always in the ledger; then the codes
   //    are marked delivered. On any failure before the commit the ledger rolls back and the
   //    temporary file is removed. The mailing and rejects files follow the output.
-  if (s.ok()) s = CommitAndDeliver(*out, session ? &*session : nullptr, ledger.get(), diag);
+  if (s.ok()) s = CommitAndDeliver(*out, session.get(), ledger.get(), diag);
   if (s.ok()) s = side.Commit();
   if (!s.ok()) return diag.Fail(s);
 

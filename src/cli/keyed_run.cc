@@ -169,15 +169,15 @@ Result<TakenSequences> FindTakenSequences(const Plan& plan, Ledger* ledger, Keye
 }  // namespace
 
 Status OpenLedgerSession(const std::string& path, Diagnostics& diag, std::unique_ptr<Ledger>* ledger,
-                         std::optional<IssueSession>* session) {
+                         std::unique_ptr<IssueSession>* session) {
   LedgerOptions options;
-  options.on_wait = [&diag, path] { diag.Info("coupongen: waiting for ledger " + path + ": another run holds it"); };
+  options.on_wait = [&diag, name = RedactLedgerName(path)] { diag.Info("coupongen: waiting for ledger " + name + ": another run holds it"); };
   auto opened = Ledger::Open(path, options);
   if (!opened.ok()) return Status::IoError("ledger " + opened.status().message());
   *ledger = std::move(opened).value();
   auto begun = (*ledger)->BeginIssue();
   if (!begun.ok()) return Status::IoError("ledger " + begun.status().message());
-  session->emplace(std::move(begun).value());
+  *session = std::move(begun).value();
   return Status::Ok();
 }
 
@@ -234,7 +234,7 @@ std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flag
   // 2. The ledger's write session is held for the whole run: a second run sharing the ledger
   //    waits here, then sees the ranges this one issued.
   std::unique_ptr<Ledger> ledger;
-  std::optional<IssueSession> session;
+  std::unique_ptr<IssueSession> session;
   IssuedRanges issued;
   if (plan.ledger_path) {
     if (Status st = OpenLedgerSession(*plan.ledger_path, diag, &ledger, &session); !st.ok()) return fail(st);

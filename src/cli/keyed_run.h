@@ -29,14 +29,14 @@ struct KeyedRun {
   std::string key_id;           // KeyId of the key: names it without revealing it
   bool key_created = false;     // --create-key made the key file in this run
   std::unique_ptr<Ledger> ledger;        // with a ledger: open for the whole run
-  std::optional<IssueSession> session;   // holds the recorded range; Commit before the rename
+  std::unique_ptr<IssueSession> session;  // holds the recorded range; Commit before the rename
 };
 
 /// Opens the run's ledger (creating it when missing) and begins its write session, which a
 /// second run sharing the ledger waits for: after about a second of waiting it says so on stderr
 /// ("waiting for ledger L.db: another run holds it"). Errors are prefixed "ledger ".
 Status OpenLedgerSession(const std::string& path, Diagnostics& diag, std::unique_ptr<Ledger>* ledger,
-                         std::optional<IssueSession>* session);
+                         std::unique_ptr<IssueSession>* session);
 
 /// Usage errors (exit 2) for options that do not fit the spec's mode: --range, --shard and
 /// --create-key need keyed mode; --seed has no meaning in it (the key decides every code).

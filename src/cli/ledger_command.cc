@@ -19,7 +19,7 @@ po::options_description LedgerCommandOptions() {
   d.add_options()
       ("action", po::value<std::string>()->required(), "find | stats | export")
       ("codes", po::value<std::vector<std::string>>(), "find: the codes to look up")
-      ("ledger", po::value<std::string>()->value_name("DB"), "the ledger database")
+      ("ledger", po::value<std::string>()->value_name("DB"), "the ledger database: a SQLite file, or a postgresql:// URI")
       ("spec", po::value<std::string>()->value_name("SPEC"), "use the ledger SPEC names ('ledger:'; --ledger overrides)")
       ("json", "find, stats: print one JSON object")
       ("format,f", po::value<std::string>()->value_name("FORMAT"), "export: csv | json | jsonapi | imports")

@@ -12,6 +12,7 @@
 #include "base/exit_codes.h"
 #include "base/strings.h"
 #include "codes/digest.h"
+#include "ledger/ledger.h"
 
 namespace coupongen {
 
@@ -76,7 +77,7 @@ int FinishReport(const RunReport& report, const std::optional<std::string>& path
   j["code_shape"] = plan.shape.Display();
   j["keyspace"] = plan.fixed_code ? 1.0 : static_cast<double>(plan.keyspace.size);
   j["entropy_bits"] = plan.fixed_code ? 0.0 : std::round(plan.keyspace.entropy_bits * 100) / 100;
-  j["ledger"] = plan.ledger_path ? nlohmann::json(*plan.ledger_path) : nlohmann::json(nullptr);
+  j["ledger"] = plan.ledger_path ? nlohmann::json(RedactLedgerName(*plan.ledger_path)) : nlohmann::json(nullptr);
   j["timings"] = {{"total_seconds", std::round(seconds * 1e6) / 1e6},
                   {"generate_seconds", std::round(report.generate_seconds * 1e6) / 1e6}};
   auto out = OpenOutput(*path, force, ctx);

@@ -1,27 +1,25 @@
-// Ledger: a SQLite database of every code ever issued through it (the contract's --ledger DB).
+// Ledger: a database of every code ever issued through it (the contract's --ledger DB). One
+// interface, two backends: a SQLite file (ledger/sqlite_ledger.h) and a PostgreSQL database that
+// many hosts share (ledger/postgres_ledger.h). Ledger::Open picks the backend by the name:
+// a `postgresql://` or `postgres://` URI is PostgreSQL, anything else a SQLite file path.
 //
 // How `generate` uses it:
-//   auto ledger = Ledger::Open(path);              // creates file (0600) + schema if missing
+//   auto ledger = Ledger::Open(path);              // creates the ledger (and schema) if missing
 //   auto session = (*ledger)->BeginIssue();        // exclusive: a second run waits here
 //   (*ledger)->ForEachCode(...);                   // every code issued so far -> uniqueness set
-//   session->Record(code, campaign, rule, now, output_path);   // per new code
-//   session->Commit();                             // durable; only then rename the output file
+//   (*session)->Record(code, campaign, rule, now, output_path);   // per new code
+//   (*session)->Commit();                          // durable; only then rename the output file
+//   (*session)->MarkDelivered();                   // after the rename, a second transaction
 // A session destroyed without Commit() rolls back: a failed run leaves the ledger unchanged.
+// Writers serialise (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock taken inside the
+// transaction), so the second sees the first's codes; the unique index on the case-folded code
+// is the guarantee behind it. Readers (Find, Stats, ...) never wait for a session.
 //
-// Durability: rollback journal (journal_mode=DELETE, SQLite's default) with synchronous=EXTRA, so
-// when Commit() returns the codes are on disk, including the journal's unlink (the commit point)
-// being synced into the directory. Not WAL: WAL with synchronous=NORMAL is not durable at commit,
-// and WAL needs shared memory (no network file systems) and leaves -wal/-shm files beside the
-// ledger; a run commits once, so WAL's cheaper commits buy nothing here.
-// Locking: BeginIssue() is BEGIN IMMEDIATE with a busy timeout, so writers serialise and the
-// second sees the first's codes. Readers (Find, Stats, ...) never wait for a session, only for the
-// moment of a commit; a commit in turn waits (up to the busy timeout) for running readers.
-//
-// Codes are unique ignoring (ASCII) letter case, as everywhere in coupongen: the schema enforces it
-// with a UNIQUE ... COLLATE NOCASE column.
+// Codes are unique ignoring (ASCII) letter case, as everywhere in coupongen.
 //
 // Threads: a Ledger and its sessions are used by one thread at a time. Processes: open the
-// ledger after fork(), never share a Ledger across it.
+// ledger after fork(), never share a Ledger across it. The callbacks of the ForEach* methods
+// must not use the Ledger (a PostgreSQL connection is busy streaming the rows).
 #pragma once
 
 #include <cstdint>
@@ -38,21 +36,7 @@
 #include "codes/alphabet.h"
 #include "codes/shape.h"
 
-struct sqlite3;
-struct sqlite3_stmt;
-
 namespace coupongen {
-
-namespace ledger_internal {
-struct DbCloser {
-  void operator()(sqlite3* db) const;
-};
-struct StmtFinalizer {
-  void operator()(sqlite3_stmt* stmt) const;
-};
-using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
-using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
-}  // namespace ledger_internal
 
 /// One issued code, as `ledger find` and `ledger export` show it.
 struct LedgerEntry {
@@ -151,119 +135,104 @@ struct LedgerOptions {
   int wait_notice_ms = 1000;
 };
 
-namespace ledger_internal {
-struct BusyState;
-}
-
-class Ledger;
-
-/// An exclusive write session (a SQLite transaction begun IMMEDIATE). Everything recorded through
-/// it becomes durable at Commit(), or is rolled back when the session is destroyed without one.
-/// REQUIRES: the Ledger outlives the session. Movable (assigning over an open session rolls it
-/// back), not copyable.
+/// An exclusive write session (a transaction that holds the ledger's writer lock). Everything
+/// recorded through it becomes durable at Commit(), or is rolled back when the session is
+/// destroyed without one. REQUIRES: the Ledger outlives the session.
 class IssueSession {
  public:
-  IssueSession(IssueSession&& other) noexcept;
-  IssueSession& operator=(IssueSession&& other) noexcept;
+  IssueSession() = default;
   IssueSession(const IssueSession&) = delete;
   IssueSession& operator=(const IssueSession&) = delete;
   /// Rolls back unless committed.
-  ~IssueSession();
+  virtual ~IssueSession() = default;
 
   /// Records one issued code. `promotion_rule_id` may be "" (none). A code already in the ledger
   /// (ignoring case), including one recorded earlier in this session, is Invalid; the session stays
   /// usable but the caller is expected to abandon it. I/O failures are IoError.
   /// REQUIRES: not committed.
-  Status Record(std::string_view code, std::string_view campaign, std::string_view promotion_rule_id,
-                TimeMs issued_at, std::string_view output_path);
+  virtual Status Record(std::string_view code, std::string_view campaign, std::string_view promotion_rule_id,
+                        TimeMs issued_at, std::string_view output_path) = 0;
 
-  /// Record() of each code (all with the same attributes), faster for packed codes.
-  Status RecordMany(std::span<const std::string_view> codes, std::string_view campaign,
-                    std::string_view promotion_rule_id, TimeMs issued_at, std::string_view output_path);
+  /// Record() of each code (all with the same attributes), in bulk: the caller has made sure the
+  /// codes are new (as for packed codes, see PackShape). A code that is not new fails this call
+  /// or, at the latest, Commit() (SQLite's packed codes: Invalid; PostgreSQL: IoError, as only a
+  /// writer bypassing the lock can cause it), and nothing of the session is kept.
+  virtual Status RecordMany(std::span<const std::string_view> codes, std::string_view campaign,
+                            std::string_view promotion_rule_id, TimeMs issued_at, std::string_view output_path) = 0;
 
   /// Records a range of sequence numbers. A range overlapping one already recorded for the same
   /// campaign and key_id is Invalid (adjacent ranges are fine); so are count == 0 and ranges
   /// reaching past INT64_MAX. REQUIRES: not committed.
-  Status RecordRange(const LedgerRange& range);
+  virtual Status RecordRange(const LedgerRange& range) = 0;
 
-  /// Makes everything recorded durable, as RESERVED (undelivered). On failure the session is still
-  /// open (and rolls back when destroyed). REQUIRES: not committed.
+  /// Makes everything recorded durable, as RESERVED (undelivered): when it returns ok the
+  /// database has committed. On failure nothing of the session is kept (a lost connection's
+  /// transaction is rolled back by the server; one whose COMMIT's answer was lost may have
+  /// committed, leaving the codes reserved, never issued again). REQUIRES: not committed.
   /// Record and Commit fail with InterruptedStatus() once a deferred signal is pending
   /// (base/interrupt.h), so an interrupted run rolls back instead of leaving a journal behind.
-  Status Commit();
+  virtual Status Commit() = 0;
 
   /// After Commit() and the output's rename: marks what this session recorded as delivered, in a
   /// second short transaction. When it is never called (the rename failed, the process was
   /// killed), the codes stay reserved: never issued again, and counted as undelivered by Stats().
   /// REQUIRES: committed.
-  Status MarkDelivered();
+  virtual Status MarkDelivered() = 0;
 
   /// Codes recorded so far (each code, and each number of each range).
   uint64_t recorded() const { return recorded_; }
 
-  /// Codes of `shape` over `alphabet` recorded after this call are stored packed: 8 bytes each,
-  /// by shape, in blobs of sorted keys (see ledger.cc, "Packed codes"), written at Commit(). Needs
-  /// a shape whose folded keyspace fits 64 bits, a single-case alphabet (the key keeps no case),
-  /// and no '#' in the literal text; returns false (codes go to the text table) otherwise.
+  /// Codes of `shape` over `alphabet` recorded after this call are stored packed where the backend
+  /// can (SQLite: 8 bytes each, by shape, in blobs of sorted keys, see sqlite_ledger.cc, "Packed
+  /// codes"). Needs a shape whose folded keyspace fits 64 bits, a single-case alphabet (the key
+  /// keeps no case), and no '#' in the literal text; returns false (codes go to the text table)
+  /// otherwise, and always on PostgreSQL.
   /// A packed Record does not look the code up in the ledger: the caller has made sure (through
   /// Ledger::Find, or the keys of ForEachPackedKey and ForEachCode) that it is new, inside this
   /// session. Duplicates among the session's own packed codes fail Commit() (Invalid).
-  bool PackShape(const CodeShape& shape, const Alphabet& alphabet);
+  virtual bool PackShape(const CodeShape& shape, const Alphabet& alphabet) = 0;
 
- private:
-  friend class Ledger;
-  IssueSession(sqlite3* db, const std::string* path) : db_(db), path_(path) {}
-  Status Prepare();
-  void RollbackUnlessCommitted();
-  Status BatchId(std::string_view campaign, std::string_view promotion_rule_id, TimeMs issued_at,
-                 std::string_view output_path, int64_t* id);
-
-  sqlite3* db_;               // not owned; null once committed or moved from
-  sqlite3* committed_db_ = nullptr;  // after Commit(): for MarkDelivered()
-  std::vector<int64_t> batch_ids_, range_ids_;  // rows this session inserted
+ protected:
   uint64_t recorded_ = 0;
-  const std::string* path_;   // the Ledger's, for messages
-  Status FlushPacked();
-  ledger_internal::StmtPtr insert_batch_, insert_code_, find_overlap_, insert_range_;
-  struct Packing;
-  std::shared_ptr<Packing> packing_;
-  // The batch (campaign, rule, time, output) the previous Record went to: most runs use one.
-  int64_t batch_id_ = 0;
-  std::string batch_campaign_, batch_rule_, batch_output_;
-  TimeMs batch_issued_at_ = 0;
 };
 
 class Ledger {
  public:
-  /// Opens the ledger at `path`, creating it (mode 0600, codes are secrets) and its schema when
-  /// missing and `options.create_if_missing`. Fails with IoError "<path>: file is not a database"
-  /// for a file that is not SQLite, "<path>: not a coupongen ledger" for another SQLite database,
-  /// "<path>: database disk image is malformed" for a damaged one, and when it cannot be opened.
-  static Result<std::unique_ptr<Ledger>> Open(const std::string& path, const LedgerOptions& options = {});
+  /// Opens the ledger `name`: a PostgreSQL database for a `postgresql://` or `postgres://` URI
+  /// (libpq's syntax and environment: PGPASSFILE, PGPASSWORD, PGSSLMODE, ...), else the SQLite
+  /// file at that path. Creates it (SQLite: the file, mode 0600; both: the schema) when missing
+  /// and `options.create_if_missing`. Errors name the ledger as path() does (no password).
+  /// SQLite fails with IoError "<path>: file is not a database" for a file that is not SQLite,
+  /// "<path>: not a coupongen ledger" for another SQLite database, "<path>: database disk image
+  /// is malformed" for a damaged one, and when it cannot be opened.
+  static Result<std::unique_ptr<Ledger>> Open(const std::string& name, const LedgerOptions& options = {});
 
+  Ledger() = default;
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;
-  ~Ledger();
+  virtual ~Ledger() = default;
 
   /// Starts the one write session of this run. Waits up to busy_timeout_ms for another process's
   /// session to end, then fails with IoError "<path> is locked by another run".
   /// REQUIRES: no other session of this Ledger is open.
-  Result<IssueSession> BeginIssue();
+  virtual Result<std::unique_ptr<IssueSession>> BeginIssue() = 0;
 
   /// Calls fn(code) for every issued code, in no particular order. Inside a session this is every
   /// code committed before it began plus the session's own. Stops at, and returns, the first
   /// non-ok status fn returns. The string_view is valid only during the call.
-  Status ForEachCode(const std::function<Status(std::string_view code)>& fn);
+  virtual Status ForEachCode(const std::function<Status(std::string_view code)>& fn) = 0;
   /// The same, leaving out the codes packed under exactly `shape` and `alphabet` (which
   /// ForEachPackedKey gives faster).
-  Status ForEachCodeExcept(const CodeShape& shape, const Alphabet& alphabet,
-                           const std::function<Status(std::string_view code)>& fn);
+  virtual Status ForEachCodeExcept(const CodeShape& shape, const Alphabet& alphabet,
+                                   const std::function<Status(std::string_view code)>& fn) = 0;
 
   /// The entry of `code`, ignoring case, or nullopt when it was never issued.
-  Result<std::optional<LedgerEntry>> Find(std::string_view code);
+  virtual Result<std::optional<LedgerEntry>> Find(std::string_view code) = 0;
 
-  /// The packed keys (CodeKeyer's key - 1) of every code issued of exactly this shape and alphabet.
-  Status ForEachPackedKey(const CodeShape& shape, const Alphabet& alphabet, const std::function<void(uint64_t)>& fn);
+  /// The packed keys (CodeKeyer's key - 1) of every code issued of exactly this shape and
+  /// alphabet (none on a backend that packs nothing).
+  virtual Status ForEachPackedKey(const CodeShape& shape, const Alphabet& alphabet,
+                                  const std::function<void(uint64_t)>& fn) = 0;
 
   /// How many issued codes could have this shape: those packed under exactly this shape and
   /// alphabet (`same`), and the others of the same total length (text codes, other shapes).
@@ -271,17 +240,17 @@ class Ledger {
     uint64_t same = 0;
     uint64_t other = 0;
   };
-  Result<ShapeCounts> CountForShape(const CodeShape& shape, const Alphabet& alphabet);
+  virtual Result<ShapeCounts> CountForShape(const CodeShape& shape, const Alphabet& alphabet) = 0;
 
-  /// Per campaign (sorted by name): count, first and last issue time. Codes only, not ranges.
+  /// Per campaign (sorted by name): count, first and last issue time, codes and ranges.
   /// With the upload states (RecordUploadStates) counted per state: uploaded, refused, not_sent.
-  Result<std::vector<CampaignStats>> Stats();
+  virtual Result<std::vector<CampaignStats>> Stats() = 0;
 
   /// Calls fn for every entry in issue order. Stops at, and returns, fn's first non-ok status.
-  Status ForEachEntry(const std::function<Status(const LedgerEntry&)>& fn);
+  virtual Status ForEachEntry(const std::function<Status(const LedgerEntry&)>& fn) = 0;
 
   /// Calls fn for every range, by campaign, key_id and start. Stops at fn's first non-ok status.
-  Status ForEachRange(const std::function<Status(const LedgerRange&)>& fn);
+  virtual Status ForEachRange(const std::function<Status(const LedgerRange&)>& fn) = 0;
 
   /// Records what an upload did with each code, in one transaction (waits for the write lock as
   /// BeginIssue does). Codes are matched ignoring case; codes the ledger never issued are counted
@@ -291,28 +260,21 @@ class Ledger {
   ///   refused   replaces refused and not_sent (with its message);
   ///   not_sent  is recorded only for a code with no state yet, or a not_sent one.
   /// REQUIRES: no IssueSession of this Ledger is open.
-  Result<UploadRecordCounts> RecordUploadStates(std::span<const UploadOutcome> outcomes, TimeMs at);
+  virtual Result<UploadRecordCounts> RecordUploadStates(std::span<const UploadOutcome> outcomes, TimeMs at) = 0;
 
   /// The recorded upload state of `code` (ignoring case), or nullopt when none was recorded.
-  Result<std::optional<CodeUploadState>> UploadStateOf(std::string_view code);
+  virtual Result<std::optional<CodeUploadState>> UploadStateOf(std::string_view code) = 0;
 
-  const std::string& path() const { return path_; }
-
- private:
-  Ledger(std::string path, ledger_internal::DbPtr db, std::unique_ptr<ledger_internal::BusyState> busy);
-
-  struct PackedShape;
-  Result<const std::vector<PackedShape>*> PackedShapes();
-  Status ForEachPackedCode(int64_t skip_shape_id, const std::function<Status(std::string_view, int64_t batch)>& fn);
-
-  Status EnsureUploadTable();  // the upload_states table, in a ledger made before it existed
-
-  std::string path_;
-  bool upload_table_ = false;  // upload_states exists (false only in a read-only old ledger)
-  std::shared_ptr<std::vector<PackedShape>> shapes_;  // loaded on first use; reset by BeginIssue
-  std::unique_ptr<ledger_internal::BusyState> busy_;  // declared before db_: outlives it
-  ledger_internal::DbPtr db_;
-  ledger_internal::StmtPtr find_text_, find_packed_;  // after db_: finalized before it closes
+  /// The ledger's name for messages: the SQLite path, or the URI with its password replaced by
+  /// "****" (RedactLedgerName).
+  virtual const std::string& path() const = 0;
 };
+
+/// True for a name Ledger::Open hands to PostgreSQL: it starts with postgresql:// or postgres://.
+bool IsPostgresLedgerName(std::string_view name);
+
+/// `name` fit for messages and reports: a PostgreSQL URI's password (user:PASSWORD@, and a
+/// password=... query parameter) replaced by "****"; a SQLite path unchanged.
+std::string RedactLedgerName(std::string_view name);
 
 }  // namespace coupongen

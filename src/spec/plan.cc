@@ -362,6 +362,8 @@ Plan BuildPlan(const Campaign& c, const PlanOptions& o, Problems* problems) {
   for (const auto& e : c.codes.exclude) plan.exclude_paths.push_back(Resolve(c.dir, e));
   for (const auto& e : o.extra_excludes) plan.exclude_paths.push_back(e);
   if (o.ledger) plan.ledger_path = o.ledger;
+  else if (c.ledger && (c.ledger->starts_with("postgresql://") || c.ledger->starts_with("postgres://")))
+    plan.ledger_path = c.ledger;  // a PostgreSQL URI, not a path relative to the spec
   else if (c.ledger) plan.ledger_path = Resolve(c.dir, *c.ledger);
 
   if (c.promotion.total_usage_limit && c.coupon.usage_limit && plan.count > 0) {

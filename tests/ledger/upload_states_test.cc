@@ -3,11 +3,14 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "base/strings.h"
 #include "cl/upload_states.h"
 #include "ledger/ledger.h"
+#include "testing/postgres_server.h"
 #include "testing/subprocess.h"
 
 namespace coupongen {
@@ -32,9 +35,9 @@ class UploadStatesTest : public ::testing::Test {
     const CodeShape shape = CodeShape::FromParts("PK-", 4, 0, "", "");
     auto session = ledger.BeginIssue();
     EXPECT_TRUE(session.ok());
-    EXPECT_TRUE(session->PackShape(shape, *alphabet));
+    (*session)->PackShape(shape, *alphabet);  // packed on SQLite, text rows on PostgreSQL
     std::vector<std::string> codes = text;
-    for (const auto& c : text) EXPECT_TRUE(session->Record(c, campaign, "rule", kT1, "o.csv").ok());
+    for (const auto& c : text) EXPECT_TRUE((*session)->Record(c, campaign, "rule", kT1, "o.csv").ok());
     for (int i = 0; i < 600; ++i) {
       std::string code = "PK-";
       int v = i + (campaign == "spring" ? 0 : 1000);
@@ -43,9 +46,9 @@ class UploadStatesTest : public ::testing::Test {
       codes.push_back(code);
     }
     for (size_t i = text.size(); i < codes.size(); ++i)
-      EXPECT_TRUE(session->Record(codes[i], campaign, "rule", kT1, "o.csv").ok());
-    EXPECT_TRUE(session->Commit().ok());
-    EXPECT_TRUE(session->MarkDelivered().ok());
+      EXPECT_TRUE((*session)->Record(codes[i], campaign, "rule", kT1, "o.csv").ok());
+    EXPECT_TRUE((*session)->Commit().ok());
+    EXPECT_TRUE((*session)->MarkDelivered().ok());
     return codes;
   }
 
@@ -57,13 +60,44 @@ UploadOutcome Outcome(const std::string& code, UploadState state, const std::str
   return UploadOutcome{code, state, message, reference};
 }
 
+// The same against each backend: a SQLite file, and a fresh database of one PostgreSQL server
+// for the suite (skipped only when PostgreSQL's binaries are absent).
+class UploadStatesBackendTest : public UploadStatesTest, public ::testing::WithParamInterface<bool> {
+ protected:
+  static void TearDownTestSuite() { server_.reset(); }
+  void SetUp() override {
+    UploadStatesTest::SetUp();
+    if (!GetParam()) return;
+    if (!server_ && error_.empty()) {
+      server_ = testing::PostgresServer::Start(&error_);
+      if (!server_ && error_.empty()) error_ = "the PostgreSQL server did not start";
+    }
+    if (!server_) {
+      if (testing::PostgresServer::BinariesAbsent()) GTEST_SKIP() << error_;
+      FAIL() << error_;
+    }
+    const std::string db = "uploads_" + std::to_string(getpid()) + "_" + std::to_string(++count_);
+    std::string error;
+    ASSERT_TRUE(server_->CreateDatabase(db, &error)) << error;
+    path_ = server_->uri(db);
+  }
+  static std::unique_ptr<testing::PostgresServer> server_;
+  static std::string error_;
+  static int count_;
+};
+std::unique_ptr<testing::PostgresServer> UploadStatesBackendTest::server_;
+std::string UploadStatesBackendTest::error_;
+int UploadStatesBackendTest::count_ = 0;
+INSTANTIATE_TEST_SUITE_P(Backends, UploadStatesBackendTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) { return info.param ? "PostgreSQL" : "SQLite"; });
+
 const CampaignStats* StatsOf(const std::vector<CampaignStats>& stats, const std::string& campaign) {
   for (const auto& s : stats)
     if (s.campaign == campaign) return &s;
   return nullptr;
 }
 
-TEST_F(UploadStatesTest, RecordsOneStatePerCodeWithUploadedFinal) {
+TEST_P(UploadStatesBackendTest, RecordsOneStatePerCodeWithUploadedFinal) {
   auto opened = Ledger::Open(path_);
   ASSERT_TRUE(opened.ok()) << opened.status().message();
   Ledger& ledger = **opened;
