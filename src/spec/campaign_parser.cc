@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "base/env.h"
 #include "base/strings.h"
 #include "base/utf8.h"
 #include "codes/alphabet.h"
@@ -530,13 +531,6 @@ class Parser {
   Problems* problems_;
 };
 
-std::string DirOf(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
 // A problem at the position yaml-cpp's exception marks (0-based there, 1-based here).
 Problem YamlProblem(const std::string& file, const YAML::Mark& mark, std::string message) {
   Problem p;
@@ -559,7 +553,7 @@ const std::vector<std::string>& SpecKeys(const std::string& section) {
 Campaign ParseCampaign(std::string_view text, const std::string& file, Problems* problems) {
   Campaign c;
   c.file = file;
-  c.dir = DirOf(file);
+  c.dir = DirName(file);
   c.text = std::string(text);
   if (!IsValidUtf8(text)) {
     // Name the first line that is not valid UTF-8 on its own.
