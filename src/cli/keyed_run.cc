@@ -18,13 +18,7 @@ Problem SpecProblem(const Campaign& c, const std::string& key, const std::string
   Mark m = c.MarkOf(key);
   for (const char* other : fallbacks)
     if (!m.line) m = c.MarkOf(other);
-  Problem p;
-  p.where = m.line ? c.file + ":" + std::to_string(m.line) + ":" + std::to_string(m.column) : c.file;
-  p.key = key;
-  p.message = message;
-  p.line = m.line;
-  p.column = m.column;
-  return p;
+  return ProblemAt(c.file, m.line, m.column, key, message);
 }
 
 Problem KeyFileProblem(const Campaign& c, const std::string& message) { return SpecProblem(c, "codes.key_file", message); }

@@ -517,13 +517,7 @@ class Parser {
   }
 
   void AddAt(Mark m, const std::string& key, const std::string& message) {
-    Problem p;
-    p.where = m.line ? file_ + ":" + std::to_string(m.line) + ":" + std::to_string(m.column) : file_;
-    p.key = key;
-    p.message = message;
-    p.line = m.line;
-    p.column = m.column;
-    problems_->push_back(std::move(p));
+    problems_->push_back(ProblemAt(file_, m.line, m.column, key, message));
   }
 
   const std::string& file_;
@@ -533,13 +527,7 @@ class Parser {
 
 // A problem at the position yaml-cpp's exception marks (0-based there, 1-based here).
 Problem YamlProblem(const std::string& file, const YAML::Mark& mark, std::string message) {
-  Problem p;
-  p.line = mark.line + 1;
-  p.column = mark.column + 1;
-  p.where = file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
-  p.key = "yaml";
-  p.message = std::move(message);
-  return p;
+  return ProblemAt(file, mark.line + 1, mark.column + 1, "yaml", std::move(message));
 }
 
 }  // namespace

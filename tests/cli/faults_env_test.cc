@@ -13,7 +13,7 @@
 #include <set>
 #include <sstream>
 
-#include "base/strings.h"
+#include "cli/fault_cases.h"
 #include "cli/subcommands.h"
 #include "codes/random_source.h"
 #include "testing/fault_env.h"
@@ -22,25 +22,15 @@
 namespace coupongen {
 namespace {
 
+using testing::CsvCodes;
 using testing::ErrorLines;
+using testing::kPrecious;
 using testing::FaultEnv;
-using testing::Lines;
 using testing::ListDir;
 using testing::ReadFile;
 using testing::TempDir;
 using testing::WriteFile;
 using Op = FaultEnv::Op;
-
-const char kSpec[] =
-    "version: 1\n"
-    "campaign: faults\n"
-    "promotion_rule_id: RULE1\n"
-    "codes:\n"
-    "  count: 2000\n"
-    "  alphabet: digits\n"
-    "  length: 6\n"
-    "  prefix: F-\n";
-const char kPrecious[] = "an earlier output: precious\n";
 
 struct InProcessResult {
   int exit_code;
@@ -57,17 +47,10 @@ InProcessResult RunInProcess(const std::vector<std::string>& args, Env* env = En
   return {code, out.str(), err.str()};
 }
 
-std::set<std::string> CsvCodes(const std::string& text) {
-  std::set<std::string> codes;
-  auto lines = Lines(text);
-  for (size_t i = 1; i < lines.size(); ++i) codes.insert(ToUpperAscii(lines[i].substr(0, lines[i].find(','))));
-  return codes;
-}
-
 class FaultEnvTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    WriteFile(spec_, kSpec);
+    WriteFile(spec_, testing::kFaultSpec);
     auto first = Generate({"-o", dir_ / "first.csv"});
     ASSERT_EQ(first.exit_code, 0) << first.err;
     WriteFile(output_, kPrecious);
