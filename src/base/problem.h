@@ -31,6 +31,20 @@ struct Problem {
 
 using Problems = std::vector<Problem>;
 
+/// A problem at LINE:COLUMN (1-based) of a spec `file`: where is "FILE:LINE:COLUMN", or just
+/// "FILE" when `line` is 0 (a key left to its default has no place).
+inline Problem ProblemAt(const std::string& file, int line, int column, std::string key, std::string message,
+                         Problem::Severity severity = Problem::Severity::kError) {
+  Problem p;
+  p.severity = severity;
+  p.where = line ? file + ":" + std::to_string(line) + ":" + std::to_string(column) : file;
+  p.key = std::move(key);
+  p.message = std::move(message);
+  p.line = line;
+  p.column = column;
+  return p;
+}
+
 /// Orders problems as a reader meets them: located ones by line and column, then the rest.
 inline void SortByPosition(Problems* problems) {
   std::stable_sort(problems->begin(), problems->end(), [](const Problem& a, const Problem& b) {

@@ -109,19 +109,4 @@ std::unique_ptr<HttpClient> MakeCurlHttpClient(const std::string& ca_file) {
   return std::make_unique<CurlHttpClient>(ca_file);
 }
 
-std::string UrlEncode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 }  // namespace coupongen::cl

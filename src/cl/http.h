@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "base/strings.h"
 
 namespace coupongen::cl {
 
@@ -55,7 +56,6 @@ class HttpClient {
 /// libcurl, TLS verification on; `ca_file` (may be empty) replaces the system CA bundle.
 std::unique_ptr<HttpClient> MakeCurlHttpClient(const std::string& ca_file);
 
-/// Percent-encodes a query parameter value (RFC 3986 unreserved characters kept).
-std::string UrlEncode(const std::string& s);
+// UrlEncode (percent-encoding a query value or path segment) is in base/strings.h.
 
 }  // namespace coupongen::cl

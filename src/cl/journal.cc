@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <iterator>
 #include <vector>
 
 #include "base/strings.h"
@@ -33,6 +34,28 @@ struct Stmt {
   sqlite3_stmt* s = nullptr;
   ~Stmt() { sqlite3_finalize(s); }
 };
+
+// The columns of a chunk that change as its import goes on (Save writes them), in the order
+// Chunks reads them, after number, reference, inputs and digest. One of `text` and `count` is set.
+struct ProgressColumn {
+  const char* name;
+  std::string ChunkRecord::*text;
+  int64_t ChunkRecord::*count;
+};
+constexpr ProgressColumn kProgressColumns[] = {
+    {"state", &ChunkRecord::state, nullptr},          {"import_id", &ChunkRecord::import_id, nullptr},
+    {"status", &ChunkRecord::status, nullptr},        {"processed", nullptr, &ChunkRecord::processed},
+    {"errors", nullptr, &ChunkRecord::errors},        {"warnings", nullptr, &ChunkRecord::warnings},
+    {"errors_log", &ChunkRecord::errors_log, nullptr}, {"warnings_log", &ChunkRecord::warnings_log, nullptr},
+};
+constexpr int kProgressCount = static_cast<int>(std::size(kProgressColumns));
+
+// "state, import_id, ..." or, with `suffix` " = ?", "state = ?, import_id = ?, ...".
+std::string ProgressColumnList(const char* suffix) {
+  std::string list;
+  for (const auto& col : kProgressColumns) list += std::string(list.empty() ? "" : ", ") + col.name + suffix;
+  return list;
+}
 
 std::string RandomHex(size_t bytes) {
   std::vector<uint8_t> b(bytes);
@@ -123,10 +146,9 @@ Status Journal::Plan(const std::vector<ChunkRecord>& chunks) {
 Result<std::vector<ChunkRecord>> Journal::Chunks() {
   std::lock_guard<std::mutex> lock(mutex_);
   Stmt st;
-  if (sqlite3_prepare_v2(db_,
-                         "SELECT number, reference, inputs, digest, state, import_id, status, processed, errors, "
-                         "warnings, errors_log, warnings_log FROM chunks ORDER BY number",
-                         -1, &st.s, nullptr) != SQLITE_OK)
+  const std::string sql =
+      "SELECT number, reference, inputs, digest, " + ProgressColumnList("") + " FROM chunks ORDER BY number";
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st.s, nullptr) != SQLITE_OK)
     return Status::IoError("upload journal " + path_ + ": " + sqlite3_errmsg(db_));
   std::vector<ChunkRecord> out;
   while (sqlite3_step(st.s) == SQLITE_ROW) {
@@ -135,14 +157,11 @@ Result<std::vector<ChunkRecord>> Journal::Chunks() {
     c.reference = Text(st.s, 1);
     c.inputs = sqlite3_column_int64(st.s, 2);
     c.digest = Text(st.s, 3);
-    c.state = Text(st.s, 4);
-    c.import_id = Text(st.s, 5);
-    c.status = Text(st.s, 6);
-    c.processed = sqlite3_column_int64(st.s, 7);
-    c.errors = sqlite3_column_int64(st.s, 8);
-    c.warnings = sqlite3_column_int64(st.s, 9);
-    c.errors_log = Text(st.s, 10);
-    c.warnings_log = Text(st.s, 11);
+    for (int i = 0; i < kProgressCount; ++i) {
+      const ProgressColumn& col = kProgressColumns[i];
+      if (col.text) c.*col.text = Text(st.s, 4 + i);
+      else c.*col.count = sqlite3_column_int64(st.s, 4 + i);
+    }
     out.push_back(std::move(c));
   }
   return out;
@@ -151,19 +170,14 @@ Result<std::vector<ChunkRecord>> Journal::Chunks() {
 Status Journal::Save(const ChunkRecord& c) {
   std::lock_guard<std::mutex> lock(mutex_);
   Stmt st;
-  sqlite3_prepare_v2(db_,
-                     "UPDATE chunks SET state = ?, import_id = ?, status = ?, processed = ?, errors = ?, warnings = ?, "
-                     "errors_log = ?, warnings_log = ? WHERE number = ?",
-                     -1, &st.s, nullptr);
-  sqlite3_bind_text(st.s, 1, c.state.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st.s, 2, c.import_id.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st.s, 3, c.status.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(st.s, 4, c.processed);
-  sqlite3_bind_int64(st.s, 5, c.errors);
-  sqlite3_bind_int64(st.s, 6, c.warnings);
-  sqlite3_bind_text(st.s, 7, c.errors_log.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st.s, 8, c.warnings_log.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int(st.s, 9, c.number);
+  const std::string sql = "UPDATE chunks SET " + ProgressColumnList(" = ?") + " WHERE number = ?";
+  sqlite3_prepare_v2(db_, sql.c_str(), -1, &st.s, nullptr);
+  for (int i = 0; i < kProgressCount; ++i) {
+    const ProgressColumn& col = kProgressColumns[i];
+    if (col.text) sqlite3_bind_text(st.s, 1 + i, (c.*col.text).c_str(), -1, SQLITE_TRANSIENT);
+    else sqlite3_bind_int64(st.s, 1 + i, c.*col.count);
+  }
+  sqlite3_bind_int(st.s, 1 + kProgressCount, c.number);
   if (sqlite3_step(st.s) != SQLITE_DONE) return Status::IoError("upload journal " + path_ + ": " + sqlite3_errmsg(db_));
   return Status::Ok();
 }

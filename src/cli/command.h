@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "base/env.h"
 #include "base/timestamp.h"
 #include "codes/random_source.h"
 #include "cli/diagnostics.h"
@@ -25,6 +26,7 @@ struct Context {
   RandomSource& random;       // the CSPRNG
   std::function<TimeMs()> clock = NowMs;
   std::istream* in = nullptr;  // stdin, for commands that read data from it (null: std::cin)
+  Env* env = Env::Default();   // the file system (output files, key files, init's files)
 };
 
 /// One row of the command table.

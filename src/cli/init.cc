@@ -2,17 +2,13 @@
 // A template is templates/NAME.yaml; its first comment line is its description, so `init --list`
 // cannot drift from the files. A template that reads a recipients file shipped beside it (its
 // `recipients.file`) gets a copy of that file beside the new spec, so it validates as written.
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "base/exit_codes.h"
 #include "base/strings.h"
@@ -106,42 +102,20 @@ Result<std::vector<Template>> ListTemplates(const std::string& dir) {
   return out;
 }
 
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IoError("cannot read " + path + ": " + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+Result<std::string> ReadFile(Env* env, const std::string& path) {
+  auto text = env->ReadFile(path);
+  if (!text.ok()) return Because("cannot read " + path, text.status());
+  return text;
 }
 
-// Creates `path` with `text`, never replacing anything: O_EXCL makes "exists" and "create" one
-// step, so a file that appears meanwhile is not overwritten either. A partial file is removed.
-Status WriteNewFile(const std::string& path, const std::string& text, mode_t mode) {
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) {
-    if (errno == EEXIST)
-      return Status::IoError(path + " already exists: init never overwrites a file (choose another PATH, or remove it)");
-    return Status::IoError("cannot create " + path + ": " + std::strerror(errno));
-  }
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<size_t>(n);
-  }
-  int saved = errno;
-  bool ok = done == text.size() && fsync(fd) == 0;
-  if (!ok) saved = errno;
-  if (close(fd) != 0 && ok) {
-    ok = false;
-    saved = errno;
-  }
-  if (!ok) {
-    unlink(path.c_str());
-    return Status::IoError("cannot write " + path + ": " + std::strerror(saved));
-  }
-  return Status::Ok();
+// Creates `path` with `text`, never replacing anything: an exclusive create makes "exists" and
+// "create" one step, so a file that appears meanwhile is not overwritten either. A partial file
+// is removed.
+Status WriteNewFile(Env* env, const std::string& path, const std::string& text, mode_t mode) {
+  Status st = env->WriteNewFile(path, text, mode, CreateMode::kLessUmask, path);
+  if (SysErrno(st) == EEXIST)
+    return Status::IoError(path + " already exists: init never overwrites a file (choose another PATH, or remove it)");
+  return st;
 }
 
 int PrintList(Context& ctx) {
@@ -201,7 +175,7 @@ int RunInit(const po::variables_map& vm, Context& ctx) {
                " (templates: " + Join(names, ", ") + "; 'coupongen init --list' describes them)");
     return kExitUsage;
   }
-  auto text = ReadFile(found->path);
+  auto text = ReadFile(ctx.env, found->path);
   if (!text.ok()) return diag.Fail(text.status());
 
   // 2. Where the spec goes: PATH, PATH/campaign.yaml for a directory, or stdout.
@@ -217,7 +191,7 @@ int RunInit(const po::variables_map& vm, Context& ctx) {
 
   // 3. Write it, never over an existing file. A spec holds no secrets (no codes, no keys) and is
   //    meant to be shared and reviewed: 0644, less the umask. Recipients are personal data: 0600.
-  Status s = WriteNewFile(path, *text, 0644);
+  Status s = WriteNewFile(ctx.env, path, *text, 0644);
   if (!s.ok()) return diag.Fail(s);
   diag.Info("coupongen: wrote " + path + " from template '" + name + "'");
   if (!recipients.empty()) {
@@ -225,9 +199,9 @@ int RunInit(const po::variables_map& vm, Context& ctx) {
     if (fs::exists(target)) {
       diag.Info("coupongen: kept the existing " + target + " (the spec reads it)");
     } else {
-      auto sample = ReadFile((fs::path(*dir) / recipients).string());
+      auto sample = ReadFile(ctx.env, (fs::path(*dir) / recipients).string());
       if (!sample.ok()) return diag.Fail(sample.status());
-      Status r = WriteNewFile(target, *sample, 0600);
+      Status r = WriteNewFile(ctx.env, target, *sample, 0600);
       if (!r.ok()) return diag.Fail(r);
       diag.Info("coupongen: wrote " + target + " (example recipients: replace them with yours)");
     }

@@ -18,13 +18,7 @@ Problem SpecProblem(const Campaign& c, const std::string& key, const std::string
   Mark m = c.MarkOf(key);
   for (const char* other : fallbacks)
     if (!m.line) m = c.MarkOf(other);
-  Problem p;
-  p.where = m.line ? c.file + ":" + std::to_string(m.line) + ":" + std::to_string(m.column) : c.file;
-  p.key = key;
-  p.message = message;
-  p.line = m.line;
-  p.column = m.column;
-  return p;
+  return ProblemAt(c.file, m.line, m.column, key, message);
 }
 
 Problem KeyFileProblem(const Campaign& c, const std::string& message) { return SpecProblem(c, "codes.key_file", message); }
@@ -196,13 +190,13 @@ Status CheckModeOptions(const Plan& plan, const KeyedFlags& flags, bool seed) {
   return Status::Ok();
 }
 
-std::optional<SecretKey> LoadCampaignKey(const LoadedSpec& spec, bool create, RandomSource& random, bool* created,
-                                         Problems* problems, Status* failure) {
+std::optional<SecretKey> LoadCampaignKey(const LoadedSpec& spec, bool create, RandomSource& random, Env* env,
+                                         bool* created, Problems* problems, Status* failure) {
   const std::string& path = *spec.plan.key_file;
   *created = false;
-  auto key = create ? LoadOrCreateKeyFile(path, random, created) : LoadKeyFile(path);
+  auto key = create ? LoadOrCreateKeyFile(path, random, created, env) : LoadKeyFile(path, env);
   if (key.ok()) return std::move(key).value();
-  if (create && !PathExists(path)) {
+  if (create && !env->Exists(path)) {
     *failure = key.status();  // could not create it: a run-time failure
     return std::nullopt;
   }
@@ -222,7 +216,7 @@ std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flag
   bool created = false;
   Problems problems;
   Status failure;
-  auto key = LoadCampaignKey(*spec, flags.create_key, ctx.random, &created, &problems, &failure);
+  auto key = LoadCampaignKey(*spec, flags.create_key, ctx.random, ctx.env, &created, &problems, &failure);
   if (!failure.ok()) return fail(failure);
   if (!key) {
     diag.ReportAll(problems, spec->campaign.text);
@@ -318,7 +312,7 @@ std::optional<KeyedLedgerLookup> KeyedLedgerLookup::Open(const LoadedSpec& spec,
   bool created = false;
   Problems problems;
   Status failure;
-  auto key = LoadCampaignKey(spec, false, ctx.random, &created, &problems, &failure);
+  auto key = LoadCampaignKey(spec, false, ctx.random, ctx.env, &created, &problems, &failure);
   if (!key) {
     diag.ReportAll(problems, spec.campaign.text);
     *exit_code = kExitInvalid;

@@ -46,7 +46,7 @@ Status CheckModeOptions(const Plan& plan, const KeyedFlags& flags, bool seed);
 /// readable or writable by group or others, or not a key is a problem of the spec's input, located
 /// at codes.key_file: appended to *problems (exit 3). Creating one can fail at run time (exit 1):
 /// then *failure is set. `random` is used only to create.
-std::optional<SecretKey> LoadCampaignKey(const LoadedSpec& spec, bool create, RandomSource& random, bool* created,
+std::optional<SecretKey> LoadCampaignKey(const LoadedSpec& spec, bool create, RandomSource& random, Env* env, bool* created,
                                          Problems* problems, Status* failure);
 
 /// Everything a keyed run needs, after the spec passed: the key; the ledger session; the run and

@@ -14,7 +14,7 @@ po::options_description KeygenOptions() {
 int RunKeygen(const po::variables_map& vm, Context& ctx) {
   Diagnostics diag(ctx.err, false);
   const std::string path = vm["path"].as<std::string>();
-  auto key = CreateKeyFile(path, ctx.random);
+  auto key = CreateKeyFile(path, ctx.random, ctx.env);
   if (!key.ok()) return diag.Fail(key.status());
   diag.Info("coupongen: created key file " + path + " (key id " + KeyId(key->bytes()) +
             ", mode 0600). Keep it secret and back it up: whoever holds it can reproduce every code of the "

@@ -90,7 +90,7 @@ Result<Output> OpenOutput(const std::string& path, bool force, Context& ctx) {
       break;
   }
   InstallCleanupSignalHandlers();
-  auto file = AtomicFile::Create(path, force);
+  auto file = AtomicFile::Create(path, force, ctx.env);
   if (!file.ok()) return file.status();
   out.file = std::move(file).value();
   out.sink = out.file.get();

@@ -15,20 +15,6 @@
 
 namespace coupongen {
 
-/// Takes bytes and keeps none (-o /dev/null).
-class DiscardSink : public OutputSink {
- public:
-  Status Append(std::string_view data) override {
-    bytes_ += data.size();
-    return Status::Ok();
-  }
-  Status Close() override { return Status::Ok(); }
-  unsigned long long bytes_written() const override { return bytes_; }
-
- private:
-  unsigned long long bytes_ = 0;
-};
-
 /// Where an output path goes: stdout ("-", /dev/stdout, /dev/fd/1, /proc/self/fd/1), nowhere
 /// (/dev/null), or a file written atomically.
 enum class OutputKind { kStdout, kDiscard, kFile };

@@ -31,7 +31,7 @@ int RunValidate(const po::variables_map& vm, Context& ctx) {
   if (plan.mode == CodeMode::kKeyed && plan.key_file && !HasErrors(spec->problems)) {
     bool created = false;
     Status failure;
-    LoadCampaignKey(*spec, false, ctx.random, &created, &spec->problems, &failure);
+    LoadCampaignKey(*spec, false, ctx.random, ctx.env, &created, &spec->problems, &failure);
   }
 
   // The feasibility rule is a problem like the others, with its own exit code.

@@ -1,5 +1,6 @@
 #include "codes/alphabet.h"
 
+#include "base/strings.h"
 #include "base/utf8.h"
 
 #include <cstdio>
@@ -20,9 +21,6 @@ constexpr PresetDef kPresets[] = {
     {"digits", "0123456789"},
     {"hex", "0123456789ABCDEF"},
 };
-
-char FoldAscii(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
-
 }  // namespace
 
 const std::vector<std::string>& Alphabet::PresetNames() {
@@ -79,12 +77,12 @@ std::optional<Alphabet> Alphabet::Parse(std::string_view spec, std::string* erro
   by_folded_char.fill(-1);
   short next = 0;
   for (char c : symbols) {
-    unsigned char f = static_cast<unsigned char>(FoldAscii(c));
+    unsigned char f = static_cast<unsigned char>(ToUpperAscii(c));
     if (by_folded_char[f] < 0) by_folded_char[f] = next++;
   }
   a.folded_size_ = static_cast<size_t>(next);
   for (char c : symbols) {
-    short idx = by_folded_char[static_cast<unsigned char>(FoldAscii(c))];
+    short idx = by_folded_char[static_cast<unsigned char>(ToUpperAscii(c))];
     a.fold_[static_cast<unsigned char>(c)] = idx;
     // Case-insensitive lookup: the other case of a letter maps to the same index.
     char other = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a')

@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 
+#include "base/env.h"
 #include "base/status.h"
 #include "codes/random_source.h"
 
@@ -35,19 +36,21 @@ class SecretKey {
 /// Creates `path` holding 32 bytes from `random`, with mode 0600 whatever the umask, and returns
 /// the key. Never overwrites: an existing file (or symlink) at `path` is an IoError ("key file
 /// key.bin already exists; not overwriting it"). The bytes are drawn before the file is created
-/// and the file is fsynced; on any failure after creation the partial file is removed.
-Result<SecretKey> CreateKeyFile(const std::string& path, RandomSource& random);
+/// and the file is fsynced; on any failure after creation the partial file is removed. Every
+/// file-system call goes through `env` (here and below).
+Result<SecretKey> CreateKeyFile(const std::string& path, RandomSource& random, Env* env = Env::Default());
 
 /// Reads the key in `path` (see the format above). Checks, in order: the file exists, is a
 /// regular file (symlinks are followed; a FIFO or device is refused before it is opened, so
 /// nothing blocks), is owned by the user or root, no group or other permission bit is set ("key.bin is
 /// readable by others (mode 0644): chmod 600 key.bin"), and the content is a key.
-Result<SecretKey> LoadKeyFile(const std::string& path);
+Result<SecretKey> LoadKeyFile(const std::string& path, Env* env = Env::Default());
 
 /// Loads `path`, or creates it when it does not exist ("on first use"). *created (optional) says
 /// which happened. Safe against a concurrent run doing the same: creation is exclusive, and the
 /// loser of that race loads the winner's key.
-Result<SecretKey> LoadOrCreateKeyFile(const std::string& path, RandomSource& random, bool* created = nullptr);
+Result<SecretKey> LoadOrCreateKeyFile(const std::string& path, RandomSource& random, bool* created = nullptr,
+                                      Env* env = Env::Default());
 
 /// A name for a key that does not reveal it: the first 8 bytes of SHA-256(key) as 16 lowercase hex
 /// digits. Lets a ledger tell keys apart without storing them.

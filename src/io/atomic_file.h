@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "base/env.h"
 #include "base/status.h"
 #include "io/sink.h"
 
@@ -22,7 +23,9 @@ class AtomicFile : public OutputSink {
   /// A target under /dev or /proc (after symlinks) is refused: never renamed over. Without
   /// `overwrite`, an existing target is an error now and again at Commit (never replaced). A target
   /// that exists but is not a regular file (a directory, device, FIFO or socket) is always an error.
-  static Result<std::unique_ptr<AtomicFile>> Create(const std::string& target, bool overwrite);
+  /// Every file-system call goes through `env` (tests pass one that injects faults).
+  static Result<std::unique_ptr<AtomicFile>> Create(const std::string& target, bool overwrite,
+                                                    Env* env = Env::Default());
   ~AtomicFile() override;
 
   Status Append(std::string_view data) override;
@@ -40,13 +43,15 @@ class AtomicFile : public OutputSink {
   const std::string& temp_path() const { return temp_; }
 
  private:
-  AtomicFile(std::string target, std::string temp, int fd, bool overwrite, int slot);
+  AtomicFile(Env* env, std::string target, std::string temp, std::unique_ptr<WritableFile> file, bool overwrite,
+             int slot);
   void Discard();
   void StreamOut();
 
+  Env* env_;
   std::string target_;
   std::string temp_;
-  int fd_;
+  std::unique_ptr<WritableFile> file_;  // null once closed or discarded
   bool overwrite_;
   int slot_;  // registration for removal on signals
   bool closed_ = false;
@@ -65,9 +70,6 @@ void InstallCleanupSignalHandlers();
 
 /// True when `path`'s directory is /dev or /proc or below them (symlinks resolved): such paths
 /// are never renamed over or unlinked.
-bool IsSystemPath(const std::string& path);
-
-/// True when `path` names an existing file (or anything else) in the file system.
-bool PathExists(const std::string& path);
+bool IsSystemPath(const std::string& path, Env* env = Env::Default());
 
 }  // namespace coupongen

@@ -2,14 +2,13 @@
 
 #include <cstring>
 
+#include "base/strings.h"
+
 namespace coupongen {
 namespace {
 
 constexpr size_t kBlockBytes = 1 << 20;
 constexpr size_t kMinSlots = 1024;
-
-char FoldAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 }  // namespace
 
 DuplicateIndex::DuplicateIndex(size_t expected_codes) {
@@ -77,7 +76,7 @@ void DuplicateIndex::Rehash(size_t slots) {
 
 std::optional<CodeLocation> DuplicateIndex::Insert(std::string_view code, CodeLocation at) {
   folded_.resize(code.size());
-  for (size_t i = 0; i < code.size(); ++i) folded_[i] = FoldAscii(code[i]);
+  for (size_t i = 0; i < code.size(); ++i) folded_[i] = ToLowerAscii(code[i]);
   uint64_t h = Hash(folded_);
   uint64_t tag = h & 0xFFFFFFFF00000000ull;
   size_t mask = slots_.size() - 1;

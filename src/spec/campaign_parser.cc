@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "base/env.h"
 #include "base/strings.h"
 #include "base/utf8.h"
 #include "codes/alphabet.h"
@@ -515,13 +516,7 @@ class Parser {
   }
 
   void AddAt(Mark m, const std::string& key, const std::string& message) {
-    Problem p;
-    p.where = m.line ? file_ + ":" + std::to_string(m.line) + ":" + std::to_string(m.column) : file_;
-    p.key = key;
-    p.message = message;
-    p.line = m.line;
-    p.column = m.column;
-    problems_->push_back(std::move(p));
+    problems_->push_back(ProblemAt(file_, m.line, m.column, key, message));
   }
 
   const std::string& file_;
@@ -529,22 +524,9 @@ class Parser {
   Problems* problems_;
 };
 
-std::string DirOf(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
 // A problem at the position yaml-cpp's exception marks (0-based there, 1-based here).
 Problem YamlProblem(const std::string& file, const YAML::Mark& mark, std::string message) {
-  Problem p;
-  p.line = mark.line + 1;
-  p.column = mark.column + 1;
-  p.where = file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
-  p.key = "yaml";
-  p.message = std::move(message);
-  return p;
+  return ProblemAt(file, mark.line + 1, mark.column + 1, "yaml", std::move(message));
 }
 
 }  // namespace
@@ -558,7 +540,7 @@ const std::vector<std::string>& SpecKeys(const std::string& section) {
 Campaign ParseCampaign(std::string_view text, const std::string& file, Problems* problems) {
   Campaign c;
   c.file = file;
-  c.dir = DirOf(file);
+  c.dir = DirName(file);
   c.text = std::string(text);
   if (!IsValidUtf8(text)) {
     // Name the first line that is not valid UTF-8 on its own.

@@ -33,14 +33,7 @@ class Reporter {
       k = dot == std::string::npos ? "" : k.substr(0, dot);
       m = k.empty() ? Mark{1, 1} : c_.MarkOf(k);
     }
-    Problem p;
-    p.severity = sev;
-    p.where = c_.file + ":" + std::to_string(m.line) + ":" + std::to_string(m.column);
-    p.key = key;
-    p.message = message;
-    p.line = m.line;
-    p.column = m.column;
-    problems_->push_back(std::move(p));
+    problems_->push_back(ProblemAt(c_.file, m.line, m.column, key, message, sev));
   }
 
   const Campaign& c_;

@@ -14,13 +14,7 @@ constexpr size_t kMaxBlocklistFileBytes = 1 << 20;
 
 void Add(const Campaign& c, const std::string& key, const std::string& message, Problems* problems) {
   Mark m = c.MarkOf(key);
-  Problem p;
-  p.where = c.file + ":" + std::to_string(m.line) + ":" + std::to_string(m.column);
-  p.key = key;
-  p.message = message;
-  p.line = m.line;
-  p.column = m.column;
-  problems->push_back(std::move(p));
+  problems->push_back(ProblemAt(c.file, m.line, m.column, key, message));
 }
 
 std::string Resolve(const std::string& dir, const std::string& path) {

@@ -155,11 +155,7 @@ void CheckInlineRecipients(const Campaign& c, Problems* problems) {
   const auto& emails = c.recipients.emails;
   for (size_t i = 0; i < emails.size(); ++i) {
     Mark m = c.recipients.email_marks[i];
-    Problem p;
-    p.where = c.file + ":" + std::to_string(m.line) + ":" + std::to_string(m.column);
-    p.key = "recipients.emails[" + std::to_string(i) + "]";
-    p.line = m.line;
-    p.column = m.column;
+    Problem p = ProblemAt(c.file, m.line, m.column, "recipients.emails[" + std::to_string(i) + "]", "");
     std::string why;
     if (!IsValidEmail(emails[i], &why)) {
       p.message = why + ": " + QuoteForMessage(emails[i]);

@@ -22,14 +22,15 @@
 #include <set>
 #include <sstream>
 
-#include "base/strings.h"
+#include "cli/fault_cases.h"
 #include "testing/subprocess.h"
 
 namespace coupongen {
 namespace {
 
+using testing::CsvCodes;
 using testing::ErrorLines;
-using testing::Lines;
+using testing::kPrecious;
 
 using testing::FileExists;
 using testing::ListDir;
@@ -38,17 +39,6 @@ using testing::ReadFile;
 using testing::RunCoupongen;
 using testing::WriteFile;
 
-// A keyspace of 10^6 codes (F-######): two batches of 2,000 would share about four codes by
-// chance, so "no code issued twice" means something.
-const char kSpec[] =
-    "version: 1\n"
-    "campaign: faults\n"
-    "promotion_rule_id: RULE1\n"
-    "codes:\n"
-    "  count: 2000\n"
-    "  alphabet: digits\n"
-    "  length: 6\n"
-    "  prefix: F-\n";
 // A long run to interrupt: 12 random characters, millions of codes.
 const char kBigSpec[] =
     "version: 1\n"
@@ -56,14 +46,6 @@ const char kBigSpec[] =
     "codes:\n"
     "  count: 5000000\n"
     "  length: 12\n";
-const char kPrecious[] = "an earlier output: precious\n";
-
-std::set<std::string> CsvCodes(const std::string& text) {
-  std::set<std::string> codes;
-  auto lines = Lines(text);
-  for (size_t i = 1; i < lines.size(); ++i) codes.insert(ToUpperAscii(lines[i].substr(0, lines[i].find(','))));
-  return codes;
-}
 
 testing::RunResult Sh(const std::string& script, const std::string& cwd) { return testing::Run({"/bin/sh", "-c", script}, "", cwd); }
 
@@ -82,7 +64,7 @@ class FaultTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = MakeTempDir();
-    WriteFile(dir_ + "/s.yaml", kSpec);
+    WriteFile(dir_ + "/s.yaml", testing::kFaultSpec);
     WriteFile(dir_ + "/big.yaml", kBigSpec);
     auto first = Generate({"-o", "first.csv"});
     ASSERT_EQ(first.exit_code, 0) << first.err;

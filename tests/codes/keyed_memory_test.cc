@@ -10,6 +10,7 @@
 #include "codes/code_rules.h"
 #include "codes/keyed_generator.h"
 #include "io/coupon_writer.h"
+#include "io/sink.h"
 
 namespace {
 thread_local bool g_counting = false;
@@ -41,19 +42,6 @@ void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace coupongen {
 namespace {
-
-class DiscardSink : public OutputSink {
- public:
-  Status Append(std::string_view data) override {
-    bytes_ += data.size();
-    return Status::Ok();
-  }
-  Status Close() override { return Status::Ok(); }
-  unsigned long long bytes_written() const override { return bytes_; }
-
- private:
-  unsigned long long bytes_ = 0;
-};
 
 TEST(KeyedMemoryTest, MakingAndWritingCodesAllocatesNothingPerCode) {
   std::string err;

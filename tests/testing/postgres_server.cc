@@ -22,6 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include "base/strings.h"
+
 namespace coupongen::testing {
 namespace {
 
@@ -113,21 +115,6 @@ std::string RandomHex(size_t bytes) {
   for (unsigned char c : b) {
     out += kHex[c >> 4];
     out += kHex[c & 15];
-  }
-  return out;
-}
-
-std::string PercentEncode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
   }
   return out;
 }
@@ -259,13 +246,13 @@ PostgresServer::~PostgresServer() {
 }
 
 std::string PostgresServer::uri_without_password(const std::string& database) const {
-  return "postgresql://" + user_ + "@/" + PercentEncode(database) + "?host=" + PercentEncode(dir_) +
+  return "postgresql://" + user_ + "@/" + UrlEncode(database) + "?host=" + UrlEncode(dir_) +
          "&port=" + std::to_string(port_);
 }
 
 std::string PostgresServer::uri(const std::string& database) const {
-  return "postgresql://" + user_ + ":" + PercentEncode(password_) + "@/" + PercentEncode(database) +
-         "?host=" + PercentEncode(dir_) + "&port=" + std::to_string(port_);
+  return "postgresql://" + user_ + ":" + UrlEncode(password_) + "@/" + UrlEncode(database) +
+         "?host=" + UrlEncode(dir_) + "&port=" + std::to_string(port_);
 }
 
 bool PostgresServer::CreateDatabase(const std::string& name, std::string* error) const {
