@@ -11,7 +11,8 @@
 
 namespace coupongen {
 
-class Status {
+/// [[nodiscard]]: a Status dropped on the floor is an error lost; say (void) where that is meant.
+class [[nodiscard]] Status {
  public:
   enum class Code { kOk, kIoError, kUsage, kInvalid, kInfeasible, kCredentials };
 
@@ -24,7 +25,16 @@ class Status {
   /// Commerce Layer refused the credentials (exit 6).
   static Status Credentials(std::string msg) { return Status(Code::kCredentials, std::move(msg)); }
 
+  /// An error already reported to the user in full (a spec's located problems, each on its own
+  /// line): the caller exits with its code and prints nothing more. REQUIRES: code != kOk.
+  static Status Reported(Code code) {
+    Status s(code == Code::kOk ? Code::kIoError : code, "");
+    s.reported_ = true;
+    return s;
+  }
+
   bool ok() const { return code_ == Code::kOk; }
+  bool reported() const { return reported_; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
 
@@ -45,14 +55,19 @@ class Status {
   Status(Code code, std::string msg) : code_(code), message_(std::move(msg)) {}
   Code code_ = Code::kOk;
   std::string message_;
+  bool reported_ = false;
 };
 
-/// A value or the Status that explains why there is none.
+/// A value or the Status that explains why there is none. Never neither: a Result made from an
+/// ok Status (a bug: `return Status::Ok();` in a function returning Result<T>) holds an internal
+/// error instead, so it can never pass for success with no value, nor print an empty message.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(Status status) : v_(std::move(status)) {}   // NOLINT: REQUIRES: !status.ok()
+  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(Status status)                      // NOLINT: implicit by design
+      : v_(status.ok() ? Status::IoError("internal error: an operation returned neither a value nor an error")
+                       : std::move(status)) {}
   bool ok() const { return std::holds_alternative<T>(v_); }
   const Status& status() const {
     static const Status kOk;

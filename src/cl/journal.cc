@@ -136,7 +136,7 @@ Status Journal::Plan(const std::vector<ChunkRecord>& chunks) {
     sqlite3_bind_int64(st.s, 3, c.inputs);
     sqlite3_bind_text(st.s, 4, c.digest.c_str(), -1, SQLITE_TRANSIENT);
     if (sqlite3_step(st.s) != SQLITE_DONE) {
-      Exec("ROLLBACK");
+      (void)Exec("ROLLBACK");
       return Status::IoError("upload journal " + path_ + ": " + sqlite3_errmsg(db_));
     }
   }

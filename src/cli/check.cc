@@ -137,9 +137,8 @@ int RunCheck(const po::variables_map& vm, Context& ctx) {
   // 1. The campaign: only problems with its codes stop the check.
   PlanOptions options;
   options.now = ctx.clock();
-  int code = 0;
-  auto spec = LoadSpec(vm, options, ctx, &code);
-  if (!spec) return code;
+  auto spec = LoadSpec(vm, options, ctx);
+  if (!spec.ok()) return diag.Fail(spec.status());
   int errors = 0;
   for (const auto& p : spec->problems)
     if (MattersForCheck(p)) diag.Report(p, spec->campaign.text), ++errors;
@@ -159,8 +158,9 @@ int RunCheck(const po::variables_map& vm, Context& ctx) {
   }
   std::optional<KeyedLedgerLookup> keyed;
   if (ledger && plan.mode == CodeMode::kKeyed) {
-    keyed = KeyedLedgerLookup::Open(*spec, *ledger, ctx, diag, &code);
-    if (!keyed) return code;
+    auto opened = KeyedLedgerLookup::Open(*spec, *ledger, ctx, diag);
+    if (!opened.ok()) return diag.Fail(opened.status());
+    keyed.emplace(std::move(opened).value());
   }
 
   // 3. Each code, one line (or one JSON object) each, in input order.

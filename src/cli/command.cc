@@ -110,12 +110,12 @@ std::optional<int> ParseCommandLine(const Subcommand& cmd, const std::vector<std
   return std::nullopt;
 }
 
-std::optional<TimeMs> ResolveNow(const po::variables_map& vm, Context& ctx) {
+Result<TimeMs> ResolveNow(const po::variables_map& vm, Context& ctx) {
   if (!vm.count("now")) return ctx.clock();
   std::string why;
   auto t = ParseTimestamp(vm["now"].as<std::string>(), &why);
-  if (!t) Diagnostics(ctx.err, false).Error("--now: " + why + ": '" + vm["now"].as<std::string>() + "'");
-  return t;
+  if (!t) return Status::Usage("--now: " + why + ": '" + vm["now"].as<std::string>() + "'");
+  return *t;
 }
 
 }  // namespace coupongen

@@ -51,8 +51,8 @@ void PrintCommandHelp(const Subcommand& cmd, std::ostream& out);
 std::optional<int> ParseCommandLine(const Subcommand& cmd, const std::vector<std::string>& args, po::variables_map* vm,
                                     Context& ctx);
 
-/// Parses --now (ISO 8601) or falls back to the context's clock. Reports a usage error on failure.
-std::optional<TimeMs> ResolveNow(const po::variables_map& vm, Context& ctx);
+/// Parses --now (ISO 8601) or falls back to the context's clock. A usage error on failure.
+Result<TimeMs> ResolveNow(const po::variables_map& vm, Context& ctx);
 
 // The subcommands' entry points and option tables, one file each under cli/.
 po::options_description GenerateOptions();

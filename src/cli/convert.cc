@@ -115,7 +115,7 @@ struct CheckResult {
 int RunConvert(const po::variables_map& vm, Context& ctx) {
   Diagnostics diag(ctx.err, vm.count("quiet") > 0);
   auto options = ReadCheckOptions(vm, ctx);
-  if (!options) return options.exit_code;
+  if (!options.ok()) return diag.Fail(options.status());
   std::string format_name = vm["format"].as<std::string>();
   auto format = ParseFormat(format_name);
   if (!format) {

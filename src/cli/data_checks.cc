@@ -10,29 +10,18 @@
 
 namespace coupongen {
 
-DataCheckOptionsOrExit ReadCheckOptions(const po::variables_map& vm, Context& ctx) {
-  DataCheckOptionsOrExit result;
+Result<DataCheckOptions> ReadCheckOptions(const po::variables_map& vm, Context& ctx) {
   auto now = ResolveNow(vm, ctx);
-  if (!now) {
-    result.exit_code = kExitUsage;
-    return result;
-  }
+  if (!now.ok()) return now.status();
   DataCheckOptions o;
   o.checks.now = *now;
   if (vm.count("spec")) {
     PlanOptions plan_options;
     plan_options.now = *now;
-    int code = 0;
-    auto spec = LoadSpec(vm, plan_options, ctx, &code);
-    if (!spec) {
-      result.exit_code = code;
-      return result;
-    }
+    auto spec = LoadSpec(vm, plan_options, ctx);
+    if (!spec.ok()) return spec.status();
     Diagnostics diag(ctx.err, false);
-    if (diag.ReportAll(spec->problems, spec->campaign.text) > 0) {
-      result.exit_code = kExitInvalid;
-      return result;
-    }
+    if (diag.ReportAll(spec->problems, spec->campaign.text) > 0) return Status::Reported(Status::Code::kInvalid);
     const Campaign& c = spec->campaign;
     o.checks.min_length = static_cast<int>(c.codes.min_length);
     o.checks.max_length = static_cast<int>(c.codes.max_length);
@@ -43,8 +32,7 @@ DataCheckOptionsOrExit ReadCheckOptions(const po::variables_map& vm, Context& ct
     // character when the campaign has one.
     if (!o.plan->fixed_code) o.check_character.emplace(o.plan->shape, o.plan->alphabet, o.plan->rules);
   }
-  result.emplace(std::move(o));
-  return result;
+  return o;
 }
 
 namespace {

@@ -19,13 +19,9 @@ struct DataCheckOptions {
   std::optional<CodeVerifier> check_character;  // with --spec and codes.check: shape + check character
 };
 
-/// A value or, after the problem was reported, the exit code to return.
-struct DataCheckOptionsOrExit : std::optional<DataCheckOptions> {
-  int exit_code = 0;
-};
-
-/// Reads --now and --spec (reporting a bad spec with its located errors).
-DataCheckOptionsOrExit ReadCheckOptions(const po::variables_map& vm, Context& ctx);
+/// Reads --now and --spec. A bad --now or a spec with problems is reported here (the spec's with
+/// their located errors: a Reported status); an unreadable spec is returned for the caller.
+Result<DataCheckOptions> ReadCheckOptions(const po::variables_map& vm, Context& ctx);
 
 /// The checks a spec adds beyond CheckOptions: with `codes.check`, each code must have the
 /// campaign's shape and a matching check character ("FILE:ROW: code: check character does not

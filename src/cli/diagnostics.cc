@@ -49,7 +49,7 @@ int Diagnostics::ReportAll(const Problems& problems, const std::string& source) 
 }
 
 int Diagnostics::Fail(const Status& s) {
-  Error(s.message());
+  if (!s.reported()) Error(s.message());
   return s.exit_code();
 }
 

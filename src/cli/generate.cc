@@ -74,7 +74,10 @@ std::optional<GenerateFlags> ReadFlags(const po::variables_map& vm, Context& ctx
   GenerateFlags f;
   Diagnostics diag(ctx.err, false);
   auto now = ResolveNow(vm, ctx);
-  if (!now) return std::nullopt;
+  if (!now.ok()) {
+    diag.Fail(now.status());
+    return std::nullopt;
+  }
   f.plan.now = *now;
   if (vm.count("count")) {
     int64_t n = vm["count"].as<int64_t>();
@@ -445,10 +448,9 @@ void PrintSummary(const Plan& plan, const Output& out, double secs, const std::s
 // ledger the range (not each code) is recorded, and committed before the output is renamed.
 int GenerateKeyed(LoadedSpec& spec, const GenerateFlags& flags, Context& ctx, Diagnostics& diag,
                   std::chrono::steady_clock::time_point start) {
-  int code = 0;
   std::optional<DeferInterrupts> defer;  // as in random mode: destroyed after the session rolls back
-  auto keyed = PrepareKeyedRun(&spec, flags.keyed, flags.plan.now, ctx, diag, &code);
-  if (!keyed) return code;
+  auto keyed = PrepareKeyedRun(&spec, flags.keyed, flags.plan.now, ctx, diag);
+  if (!keyed.ok()) return diag.Fail(keyed.status());
   const Plan& plan = spec.plan;
 
   auto out = OpenOutput(plan.output_path, flags.force, ctx);
@@ -507,9 +509,8 @@ int RunGenerateOnly(const po::variables_map& vm, Context& ctx) {
   Diagnostics diag(ctx.err, flags->quiet);
 
   // 1. Load the spec and resolve it against the command line and the clock.
-  int code = 0;
-  auto spec = LoadSpec(vm, flags->plan, ctx, &code);
-  if (!spec) return code;
+  auto spec = LoadSpec(vm, flags->plan, ctx);
+  if (!spec.ok()) return diag.Fail(spec.status());
   if (diag.ReportAll(spec->problems, spec->campaign.text) > 0) return kExitInvalid;
   const Plan& plan = spec->plan;
 

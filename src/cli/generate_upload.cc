@@ -28,11 +28,8 @@ int RunGenerateAndUpload(const po::variables_map& vm, Context& ctx) {
     PlanOptions options;
     options.now = ctx.clock();
     if (vm.count("output")) options.output = path;
-    int code = 0;
-    std::ostringstream quiet;
-    Context probe{ctx.out, quiet, false, ctx.random, ctx.clock, ctx.in};
-    auto spec = LoadSpec(vm, options, probe, &code);
-    if (!spec) return RunGenerateOnly(vm, ctx);  // let generate report the spec's problems
+    auto spec = LoadSpec(vm, options, ctx);
+    if (!spec.ok()) return RunGenerateOnly(vm, ctx);  // let generate report the spec's problems
     if (path.empty()) path = spec->plan.output_path;
     if (!ledger) ledger = spec->plan.ledger_path;
   }

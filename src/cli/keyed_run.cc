@@ -204,13 +204,10 @@ std::optional<SecretKey> LoadCampaignKey(const LoadedSpec& spec, bool create, Ra
   return std::nullopt;
 }
 
-std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flags, TimeMs now, Context& ctx,
-                                        Diagnostics& diag, int* exit_code) {
+Result<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flags, TimeMs now, Context& ctx,
+                                 Diagnostics& diag) {
   Plan& plan = spec->plan;
-  auto fail = [&](const Status& s) -> std::optional<KeyedRun> {
-    *exit_code = diag.Fail(s);
-    return std::nullopt;
-  };
+  auto fail = [](Status s) { return s; };
 
   // 1. The key: loaded, or created on first use when --create-key asks.
   bool created = false;
@@ -220,8 +217,7 @@ std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flag
   if (!failure.ok()) return fail(failure);
   if (!key) {
     diag.ReportAll(problems, spec->campaign.text);
-    *exit_code = kExitInvalid;
-    return std::nullopt;
+    return Status::Reported(Status::Code::kInvalid);
   }
   const std::string key_id = KeyId(key->bytes());
 
@@ -242,16 +238,14 @@ std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flag
                                                      plan.campaign + " was issued with in ledger " + ledger->path() +
                                                      " (key " + issued.other_key_id + "): use that key file"),
                   spec->campaign.text);
-      *exit_code = kExitInvalid;
-      return std::nullopt;
+      return Status::Reported(Status::Code::kInvalid);
     }
   }
 
   // 2b. The code rules must be those the campaign and key were issued with before (exit 3).
   const RulesRecord rules = RecordRules(plan.alphabet, plan.shape, plan.rules);
   if (ledger && !CheckRulesUnchanged(*spec, *ledger, issued, rules, key_id, diag)) {
-    *exit_code = kExitInvalid;
-    return std::nullopt;
+    return Status::Reported(Status::Code::kInvalid);
   }
 
   // 3. The run and this process's part of it (see the header for which numbers).
@@ -306,8 +300,8 @@ std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flag
                   created,                      std::move(ledger), std::move(session)};
 }
 
-std::optional<KeyedLedgerLookup> KeyedLedgerLookup::Open(const LoadedSpec& spec, Ledger& ledger, Context& ctx,
-                                                         Diagnostics& diag, int* exit_code) {
+Result<KeyedLedgerLookup> KeyedLedgerLookup::Open(const LoadedSpec& spec, Ledger& ledger, Context& ctx,
+                                                  Diagnostics& diag) {
   const Plan& plan = spec.plan;
   bool created = false;
   Problems problems;
@@ -315,24 +309,17 @@ std::optional<KeyedLedgerLookup> KeyedLedgerLookup::Open(const LoadedSpec& spec,
   auto key = LoadCampaignKey(spec, false, ctx.random, ctx.env, &created, &problems, &failure);
   if (!key) {
     diag.ReportAll(problems, spec.campaign.text);
-    *exit_code = kExitInvalid;
-    return std::nullopt;
+    return Status::Reported(Status::Code::kInvalid);
   }
   auto generator = KeyedGenerator::Create(plan.shape, plan.alphabet, key->bytes(), plan.campaign, {0, 1}, &plan.rules);
-  if (!generator.ok()) {
-    *exit_code = diag.Fail(generator.status());
-    return std::nullopt;
-  }
+  if (!generator.ok()) return generator.status();
   const std::string key_id = KeyId(key->bytes());
   std::vector<LedgerRange> ranges;
   Status s = ledger.ForEachRange([&](const LedgerRange& r) {
     if (r.campaign == plan.campaign && r.key_id == key_id) ranges.push_back(r);
     return Status::Ok();
   });
-  if (!s.ok()) {
-    *exit_code = diag.Fail(Status::IoError("check: --ledger: " + s.message()));
-    return std::nullopt;
-  }
+  if (!s.ok()) return Status::IoError("check: --ledger: " + s.message());
   return KeyedLedgerLookup(std::move(generator).value(), std::move(ranges));
 }
 

@@ -54,19 +54,19 @@ std::optional<SecretKey> LoadCampaignKey(const LoadedSpec& spec, bool create, Ra
 /// told to skip the numbers whose codes are excluded or in the ledger's codes; the feasibility
 /// rule; and the part recorded in the ledger as issued at `now` (exit 4 when it overlaps a range
 /// issued before). Narrows spec->plan to the part: count is the number of codes it makes,
-/// recipients are the part's. Reports every failure through `diag`; nullopt with *exit_code set.
-std::optional<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flags, TimeMs now, Context& ctx,
-                                        Diagnostics& diag, int* exit_code);
+/// recipients are the part's. The spec's problems are reported through `diag` (a Reported status);
+/// other failures are returned for the caller to report.
+Result<KeyedRun> PrepareKeyedRun(LoadedSpec* spec, const KeyedFlags& flags, TimeMs now, Context& ctx,
+                                 Diagnostics& diag);
 
 /// `check --ledger` on a keyed campaign: the ledger holds its ranges, not its codes, so a code is
 /// decoded with the campaign key to its sequence number, which is looked up in the ranges issued
 /// for the campaign and that key.
 class KeyedLedgerLookup {
  public:
-  /// Loads the key (a key problem is reported, exit 3) and the campaign's ranges. nullopt with
-  /// *exit_code set on failure.
-  static std::optional<KeyedLedgerLookup> Open(const LoadedSpec& spec, Ledger& ledger, Context& ctx,
-                                               Diagnostics& diag, int* exit_code);
+  /// Loads the key (a key problem is reported: a Reported status, exit 3) and the campaign's
+  /// ranges; other failures are returned for the caller to report.
+  static Result<KeyedLedgerLookup> Open(const LoadedSpec& spec, Ledger& ledger, Context& ctx, Diagnostics& diag);
   /// The range that issued `code` (a valid code of the campaign's shape), or nullopt.
   std::optional<LedgerRange> Find(std::string_view code);
 

@@ -225,20 +225,15 @@ int Export(Ledger& ledger, const po::variables_map& vm, Context& ctx, Diagnostic
 }
 
 // --ledger DB, else the ledger the spec names (--spec SPEC); a usage error without either.
-std::optional<std::string> LedgerPath(const po::variables_map& vm, Context& ctx, Diagnostics& diag, int* code) {
+Result<std::string> LedgerPath(const po::variables_map& vm, Context& ctx) {
   if (vm.count("ledger")) return vm["ledger"].as<std::string>();
-  if (!vm.count("spec")) {
-    *code = diag.Fail(Status::Usage("ledger: give the ledger with --ledger DB or --spec SPEC"));
-    return std::nullopt;
-  }
-  auto spec = LoadSpec(vm, PlanOptions{}, ctx, code);
-  if (!spec) return std::nullopt;
-  if (!spec->plan.ledger_path) {
-    *code = diag.Fail(Status::Usage("ledger: " + vm["spec"].as<std::string>() +
-                                    " names no ledger ('ledger:' at its top): give it with --ledger DB"));
-    return std::nullopt;
-  }
-  return spec->plan.ledger_path;
+  if (!vm.count("spec")) return Status::Usage("ledger: give the ledger with --ledger DB or --spec SPEC");
+  auto spec = LoadSpec(vm, PlanOptions{}, ctx);
+  if (!spec.ok()) return spec.status();
+  if (!spec->plan.ledger_path)
+    return Status::Usage("ledger: " + vm["spec"].as<std::string>() +
+                         " names no ledger ('ledger:' at its top): give it with --ledger DB");
+  return *spec->plan.ledger_path;
 }
 
 }  // namespace
@@ -260,9 +255,8 @@ int RunLedger(const po::variables_map& vm, Context& ctx) {
   if (action != "export")
     for (const char* only : {"campaign", "since", "until", "format"})
       if (vm.count(only)) return diag.Fail(Status::Usage("ledger " + action + ": --" + only + " is for export"));
-  int code = 0;
-  auto path = LedgerPath(vm, ctx, diag, &code);
-  if (!path) return code;
+  auto path = LedgerPath(vm, ctx);
+  if (!path.ok()) return diag.Fail(path.status());
   LedgerOptions options;
   options.create_if_missing = false;  // querying a ledger that is not there is an error
   auto ledger = Ledger::Open(*path, options);

@@ -24,7 +24,7 @@ po::options_description LintOptions() {
 int RunLint(const po::variables_map& vm, Context& ctx) {
   Diagnostics diag(ctx.err, false);
   auto options = ReadCheckOptions(vm, ctx);
-  if (!options) return options.exit_code;
+  if (!options.ok()) return diag.Fail(options.status());
   CouponChecker checker(options->checks);
   const bool json = vm.count("json") > 0;
   nlohmann::json files = nlohmann::json::array(), problems = nlohmann::json::array();

@@ -4,14 +4,10 @@
 
 namespace coupongen {
 
-std::optional<LoadedSpec> LoadSpec(const po::variables_map& vm, const PlanOptions& options, Context& ctx,
-                                   int* exit_code) {
+Result<LoadedSpec> LoadSpec(const po::variables_map& vm, const PlanOptions& options, Context& ctx) {
   LoadedSpec s;
   auto campaign = LoadCampaign(vm["spec"].as<std::string>(), &s.problems);
-  if (!campaign.ok()) {
-    *exit_code = Diagnostics(ctx.err, false).Fail(campaign.status());
-    return std::nullopt;
-  }
+  if (!campaign.ok()) return campaign.status();
   s.campaign = std::move(campaign).value();
   // A spec that is not even a YAML mapping has one problem: the rules of the plan would only add
   // noise ("codes.count is required" above a syntax error).

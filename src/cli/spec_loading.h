@@ -16,9 +16,8 @@ struct LoadedSpec {
   Problems problems;
 };
 
-/// Loads SPEC (vm["spec"]) and builds its plan with `options`. Returns nullopt after reporting an
-/// unreadable file (exit code in *exit_code: 1). Problems are collected, not yet reported.
-std::optional<LoadedSpec> LoadSpec(const po::variables_map& vm, const PlanOptions& options, Context& ctx,
-                                   int* exit_code);
+/// Loads SPEC (vm["spec"]) and builds its plan with `options`. An unreadable file is the error
+/// (for the caller to report); the spec's problems are collected in the result, not yet reported.
+Result<LoadedSpec> LoadSpec(const po::variables_map& vm, const PlanOptions& options, Context& ctx);
 
 }  // namespace coupongen

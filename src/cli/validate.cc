@@ -19,12 +19,11 @@ po::options_description ValidateOptions() {
 
 int RunValidate(const po::variables_map& vm, Context& ctx) {
   auto now = ResolveNow(vm, ctx);
-  if (!now) return kExitUsage;
+  if (!now.ok()) return Diagnostics(ctx.err, false).Fail(now.status());
   PlanOptions options;
   options.now = *now;
-  int code = 0;
-  auto spec = LoadSpec(vm, options, ctx, &code);
-  if (!spec) return code;
+  auto spec = LoadSpec(vm, options, ctx);
+  if (!spec.ok()) return Diagnostics(ctx.err, false).Fail(spec.status());
   const Plan& plan = spec->plan;
 
   // Keyed mode: the key file must be there and private (cli/keyed_run.h).

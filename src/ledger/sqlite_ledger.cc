@@ -277,7 +277,7 @@ Status CreateSchema(sqlite3* db, const std::string& path) {
   if (st.ok()) st = Exec(db, path, kPackedSchemaSql);
   if (st.ok()) st = Exec(db, path, kUploadSchemaSql);
   if (st.ok()) st = Exec(db, path, "COMMIT");
-  if (!st.ok() && !sqlite3_get_autocommit(db)) Exec(db, path, "ROLLBACK");
+  if (!st.ok() && !sqlite3_get_autocommit(db)) (void)Exec(db, path, "ROLLBACK");
   return st;
 }
 
@@ -293,7 +293,7 @@ Status Migrate1To2(sqlite3* db, const std::string& path) {
   if (st.ok() && h.user_version == 1) st = Exec(db, path, kPackedSchemaSql);
   if (st.ok()) st = Exec(db, path, "COMMIT");
   if (!st.ok()) {
-    if (!sqlite3_get_autocommit(db)) Exec(db, path, "ROLLBACK");
+    if (!sqlite3_get_autocommit(db)) (void)Exec(db, path, "ROLLBACK");
     return Status::IoError("cannot upgrade the ledger's schema (version 1 to 2): " + st.message());
   }
   return Status::Ok();
@@ -850,7 +850,7 @@ Status SqliteLedger::EnsureUploadTable() {
   Status st = Exec(db_.get(), path_, kUploadSchemaSql);
   if (st.ok()) st = Exec(db_.get(), path_, "COMMIT");
   if (!st.ok()) {
-    if (!sqlite3_get_autocommit(db_.get())) Exec(db_.get(), path_, "ROLLBACK");
+    if (!sqlite3_get_autocommit(db_.get())) (void)Exec(db_.get(), path_, "ROLLBACK");
     return Status::IoError("cannot add the upload states to the ledger's schema: " + st.message());
   }
   upload_table_ = true;

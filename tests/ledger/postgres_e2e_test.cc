@@ -255,7 +255,9 @@ TEST_F(PostgresRunTest, ConnectionLostMidRunLeavesNoOutputAndLedgerUnchanged) {
   EXPECT_EQ(ListDir(dir_), (std::vector<std::string>{"first.csv", "s.yaml"})) << "no temporary file left";
   auto errors = ErrorLines(r.err);
   ASSERT_EQ(errors.size(), 1u) << r.err;
-  EXPECT_EQ(errors[0].rfind("ledger postgresql://postgres:****@", 0), 0u) << r.err;
+  // Where the loss is noticed (counting, recording, committing) decides the words around it; the
+  // ledger is always named, with its password masked.
+  EXPECT_NE(errors[0].find("postgresql://postgres:****@"), std::string::npos) << r.err;
   EXPECT_EQ(LedgerCodes(), before);
   EXPECT_EQ(Sql("SELECT count(*) FROM coupongen_batches"), "1");
   // And the next run works.
@@ -269,7 +271,7 @@ TEST_F(PostgresRunTest, ConnectionLostMidRunLeavesNoOutputAndLedgerUnchanged) {
 TEST_F(PostgresRunTest, DISABLED_GenerateTimings) {
   WriteSpec("s.yaml", "  count: 1000\n  length: 12\n");
   for (const char* n : {"100000", "1000000"}) {
-    for (const std::string ledger : {uri_, std::string("l.db")}) {
+    for (const std::string& ledger : {uri_, std::string("l.db")}) {
       const auto start = std::chrono::steady_clock::now();
       auto r = RunCoupongen({"generate", "s.yaml", "--ledger", ledger, "-o", "out.csv", "--force", "-q", "-n", n}, "",
                             dir_);
