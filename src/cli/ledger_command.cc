@@ -100,6 +100,28 @@ std::string UploadCounts(uint64_t uploaded, uint64_t refused, uint64_t not_sent,
          " not sent" + (unfinished ? " (" + WithThousands(unfinished) + " of them left by unfinished imports)" : "");
 }
 
+// One campaign of `ledger stats`, as a text row and as JSON.
+SummaryRows::value_type StatsRow(const CampaignStats& s) {
+  return {s.campaign, WithThousands(s.count) + " codes" + (s.keyed ? " (" + WithThousands(s.keyed) + " keyed)" : "") +
+                          (s.undelivered ? ", " + WithThousands(s.undelivered) + " undelivered" : "") + ", " +
+                          FormatTimestamp(s.first_issued_at) + " .. " + FormatTimestamp(s.last_issued_at) + "; " +
+                          UploadCounts(s.uploaded, s.refused, s.not_uploaded(), s.not_sent)};
+}
+
+json StatsJson(const CampaignStats& s) {
+  return {{"campaign", s.campaign},
+          {"codes", s.count},
+          {"keyed", s.keyed},
+          {"delivered", s.count - s.undelivered},
+          {"undelivered", s.undelivered},
+          {"first_issued_at", FormatTimestamp(s.first_issued_at)},
+          {"last_issued_at", FormatTimestamp(s.last_issued_at)},
+          {"uploaded", s.uploaded},
+          {"refused", s.refused},
+          {"not_sent", s.not_uploaded()},
+          {"not_sent_unfinished", s.not_sent}};
+}
+
 int Stats(Ledger& ledger, bool as_json, Context& ctx, Diagnostics& diag) {
   auto stats = ledger.Stats();
   if (!stats.ok()) return diag.Fail(stats.status());
@@ -112,22 +134,8 @@ int Stats(Ledger& ledger, bool as_json, Context& ctx, Diagnostics& diag) {
     uploaded += s.uploaded;
     refused += s.refused;
     not_sent += s.not_uploaded();
-    rows.push_back({s.campaign, WithThousands(s.count) + " codes" +
-                                    (s.keyed ? " (" + WithThousands(s.keyed) + " keyed)" : "") +
-                                    (s.undelivered ? ", " + WithThousands(s.undelivered) + " undelivered" : "") + ", " +
-                                    FormatTimestamp(s.first_issued_at) + " .. " + FormatTimestamp(s.last_issued_at) +
-                                    "; " + UploadCounts(s.uploaded, s.refused, s.not_uploaded(), s.not_sent)});
-    campaigns.push_back({{"campaign", s.campaign},
-                         {"codes", s.count},
-                         {"keyed", s.keyed},
-                         {"delivered", s.count - s.undelivered},
-                         {"undelivered", s.undelivered},
-                         {"first_issued_at", FormatTimestamp(s.first_issued_at)},
-                         {"last_issued_at", FormatTimestamp(s.last_issued_at)},
-                         {"uploaded", s.uploaded},
-                         {"refused", s.refused},
-                         {"not_sent", s.not_uploaded()},
-                         {"not_sent_unfinished", s.not_sent}});
+    rows.push_back(StatsRow(s));
+    campaigns.push_back(StatsJson(s));
   }
   if (as_json) {
     ctx.out << json{{"ledger", ledger.path()},
