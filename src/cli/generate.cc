@@ -85,7 +85,7 @@ Status ReadPlanFlags(const po::variables_map& vm, GenerateFlags* f, Diagnostics&
     if (n < 1) return Status::Usage("generate: -n: must be at least 1");
     f->plan.count = n;
   }
-  if (!ReadKeyedFlags(vm, &f->keyed, &f->plan.count, diag)) return Status::Reported(Status::Code::kUsage);
+  COUPONGEN_RETURN_IF_ERROR(ReadKeyedFlags(vm, &f->keyed, &f->plan.count, diag));
   if (vm.count("format")) {
     auto format = FormatOption("generate", vm["format"].as<std::string>());
     if (!format.ok()) return format.status();
