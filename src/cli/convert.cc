@@ -111,7 +111,7 @@ struct CheckResult {
 };
 
 // The command line, checked: what to read, what to write where.
-struct ConvertOptions {
+struct ConvertArgs {
   DataCheckOptions data;
   OutputFormat format = OutputFormat::kCsv;
   std::vector<std::string> files;
@@ -120,8 +120,8 @@ struct ConvertOptions {
   bool force = false;
 };
 
-Result<ConvertOptions> ReadConvertOptions(const po::variables_map& vm, Context& ctx) {
-  ConvertOptions o;
+Result<ConvertArgs> ReadConvertArgs(const po::variables_map& vm, Context& ctx) {
+  ConvertArgs o;
   auto data = ReadCheckOptions(vm, ctx);
   if (!data.ok()) return data.status();
   o.data = std::move(data).value();
@@ -137,7 +137,7 @@ Result<ConvertOptions> ReadConvertOptions(const po::variables_map& vm, Context& 
 }
 
 // Neither output may exist (without --force), both be stdout, or replace an input or each other.
-Status CheckConvertOutputs(const ConvertOptions& o) {
+Status CheckConvertOutputs(const ConvertArgs& o) {
   for (const auto* path : {&o.output_path, o.rejects_path ? &*o.rejects_path : nullptr})
     if (path && !o.force && WouldReplace(*path))
       return Status::IoError(*path + " already exists (use --force to replace it)");
@@ -152,7 +152,7 @@ Status CheckConvertOutputs(const ConvertOptions& o) {
 }
 
 // One row of pass 1: checked as lint does, plus what the target format cannot carry.
-void CheckRow(const ConvertOptions& o, CouponChecker& checker, const CouponReader& r, CouponRow& row,
+void CheckRow(const ConvertArgs& o, CouponChecker& checker, const CouponReader& r, CouponRow& row,
               ProblemFolder& folder, SharedProblems& shared, CheckResult* checked) {
   if (o.rule_override) row.coupon.promotion_rule_id = o.rule_override;
   Problems found, format_found;
@@ -175,7 +175,7 @@ void CheckRow(const ConvertOptions& o, CouponChecker& checker, const CouponReade
 }
 
 // Pass 1: every row of every input. The problems are reported as they are found.
-Result<CheckResult> CheckInputs(const ConvertOptions& o, Inputs& inputs, Diagnostics& diag) {
+Result<CheckResult> CheckInputs(const ConvertArgs& o, Inputs& inputs, Diagnostics& diag) {
   CheckResult checked;
   CouponChecker checker(o.data.checks);
   CouponRow row;
@@ -205,7 +205,7 @@ struct ConvertOutputs {
   std::unique_ptr<CouponWriter> writer;
   uint64_t written = 0, numeric_codes = 0;
 
-  Status Open(const ConvertOptions& o, const CheckResult& checked, Context& ctx) {
+  Status Open(const ConvertArgs& o, const CheckResult& checked, Context& ctx) {
     auto opened = OpenOutput(o.output_path, o.force, ctx);
     if (!opened.ok()) return opened.status();
     out = std::move(opened).value();
@@ -238,7 +238,7 @@ struct ConvertOutputs {
 
 // Pass 2: valid rows converted, invalid rows unchanged into the rejects file; the inputs must
 // not have changed since pass 1.
-Status WriteConverted(const ConvertOptions& o, const CheckResult& checked, Inputs& inputs, ConvertOutputs& w) {
+Status WriteConverted(const ConvertArgs& o, const CheckResult& checked, Inputs& inputs, ConvertOutputs& w) {
   size_t index = 0;
   CouponRow row;
   Status s;
@@ -264,7 +264,7 @@ Status WriteConverted(const ConvertOptions& o, const CheckResult& checked, Input
   return w.Finish();
 }
 
-void PrintConverted(const ConvertOptions& o, const ConvertOutputs& w, Diagnostics& diag) {
+void PrintConverted(const ConvertArgs& o, const ConvertOutputs& w, Diagnostics& diag) {
   if (w.numeric_codes)
     diag.Warn(WithThousands(w.numeric_codes) + (w.numeric_codes == 1 ? " code looks" : " codes look") +
               " like a number to a spreadsheet, which would change it (drop leading zeros, read 052E4928 as 5.2E+4929): "
@@ -280,9 +280,9 @@ void PrintConverted(const ConvertOptions& o, const ConvertOutputs& w, Diagnostic
 
 int RunConvert(const po::variables_map& vm, Context& ctx) {
   Diagnostics diag(ctx.err, vm.count("quiet") > 0);
-  auto options = ReadConvertOptions(vm, ctx);
+  auto options = ReadConvertArgs(vm, ctx);
   if (!options.ok()) return diag.Fail(options.status());
-  const ConvertOptions& o = *options;
+  const ConvertArgs& o = *options;
   if (Status s = CheckConvertOutputs(o); !s.ok()) return diag.Fail(s);
 
   // 1. Read and check every row, as lint does, plus what the target format cannot carry.

@@ -171,18 +171,18 @@ Status ReadTime(const po::variables_map& vm, const char* name, std::optional<Tim
   return Status::Usage(std::string("ledger export: --") + name + ": " + error);
 }
 
-struct ExportOptions {
+struct ExportArgs {
   OutputFormat format = OutputFormat::kCsv;
   ExportFilter filter;
   std::string path;
   bool force = false;
 };
 
-Result<ExportOptions> ReadExportOptions(const po::variables_map& vm) {
+Result<ExportArgs> ReadExportArgs(const po::variables_map& vm) {
   if (!vm.count("format")) return Status::Usage("ledger export: -f FORMAT is required");
   auto format = ParseFormat(vm["format"].as<std::string>());
   if (!format) return Status::Usage("ledger export: -f: use csv, json, jsonapi or imports");
-  ExportOptions o;
+  ExportArgs o;
   o.format = *format;
   if (vm.count("campaign")) o.filter.campaign = vm["campaign"].as<std::string>();
   COUPONGEN_RETURN_IF_ERROR(ReadTime(vm, "since", &o.filter.since));
@@ -194,7 +194,7 @@ Result<ExportOptions> ReadExportOptions(const po::variables_map& vm) {
 
 // The columns: code, and the promotion rule when any code has one. jsonapi and imports need it
 // on every code; an imports document has one parent rule, so imports take one rule's codes.
-Result<WriterOptions> ExportColumns(Ledger& ledger, const ExportOptions& o) {
+Result<WriterOptions> ExportColumns(Ledger& ledger, const ExportArgs& o) {
   WriterOptions wo;
   wo.format = o.format;
   wo.campaign = o.filter.campaign.value_or("ledger-export");
@@ -222,7 +222,7 @@ Result<WriterOptions> ExportColumns(Ledger& ledger, const ExportOptions& o) {
 }
 
 // The filtered entries written through `wo`: how many.
-Result<uint64_t> WriteExport(Ledger& ledger, const ExportOptions& o, const WriterOptions& wo, Output& out) {
+Result<uint64_t> WriteExport(Ledger& ledger, const ExportArgs& o, const WriterOptions& wo, Output& out) {
   auto writer = MakeCouponWriter(wo, *out.sink);
   Coupon c;
   uint64_t n = 0;
@@ -240,7 +240,7 @@ Result<uint64_t> WriteExport(Ledger& ledger, const ExportOptions& o, const Write
 }
 
 int Export(Ledger& ledger, const po::variables_map& vm, Context& ctx, Diagnostics& diag) {
-  auto options = ReadExportOptions(vm);
+  auto options = ReadExportArgs(vm);
   if (!options.ok()) return diag.Fail(options.status());
   auto columns = ExportColumns(ledger, *options);
   if (!columns.ok()) return diag.Fail(columns.status());

@@ -30,7 +30,7 @@ po::options_description PullOptions() {
 
 namespace {
 
-struct PullOptions {
+struct PullArgs {
   cl::PullFilter filter;
   OutputFormat format = OutputFormat::kCsv;
   int64_t timeout_ms = 0;
@@ -38,8 +38,8 @@ struct PullOptions {
   bool force = false;
 };
 
-Result<PullOptions> ReadPullOptions(const po::variables_map& vm) {
-  PullOptions o;
+Result<PullArgs> ReadPullArgs(const po::variables_map& vm) {
+  PullArgs o;
   int chosen = 0;
   if (vm.count("promotion-rule")) o.filter = {"promotion_rule_id_eq", vm["promotion-rule"].as<std::string>()}, ++chosen;
   if (vm.count("promotion")) o.filter = {"promotion_rule_promotion_id_eq", vm["promotion"].as<std::string>()}, ++chosen;
@@ -64,7 +64,7 @@ Result<PullOptions> ReadPullOptions(const po::variables_map& vm) {
 }
 
 // The coupons, written atomically; csv cannot carry metadata, which is then left out (*dropped).
-Status WritePulled(const std::vector<Coupon>& coupons, const PullOptions& o, Output& out, bool* dropped) {
+Status WritePulled(const std::vector<Coupon>& coupons, const PullArgs& o, Output& out, bool* dropped) {
   WriterOptions wo;
   wo.format = o.format;
   for (const auto& c : coupons) wo.fields.Merge(FieldSet::Of(c));
@@ -94,7 +94,7 @@ Status WritePulled(const std::vector<Coupon>& coupons, const PullOptions& o, Out
 
 int RunPull(const po::variables_map& vm, Context& ctx) {
   Diagnostics diag(ctx.err, vm.count("quiet") > 0);
-  auto options = ReadPullOptions(vm);
+  auto options = ReadPullArgs(vm);
   if (!options.ok()) return diag.Fail(options.status());
   auto credentials = LoadCommerceLayerCredentials(vm);
   if (!credentials.ok()) return diag.Fail(credentials.status());
