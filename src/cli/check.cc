@@ -126,44 +126,55 @@ size_t ForEachCode(const po::variables_map& vm, std::istream& in, F each) {
   return n;
 }
 
+// The ledger of `check --ledger`, when asked: it must exist (an empty new one would say "never
+// issued"); for a keyed campaign with the key that decodes codes to sequence numbers.
+struct CheckLedger {
+  std::unique_ptr<Ledger> ledger;
+  std::optional<KeyedLedgerLookup> keyed;
+
+  Status Open(const po::variables_map& vm, const LoadedSpec& spec, Context& ctx, Diagnostics& diag) {
+    if (!vm.count("ledger")) return Status::Ok();
+    LedgerOptions lo;
+    lo.create_if_missing = false;
+    auto opened = Ledger::Open(vm["ledger"].as<std::string>(), lo);
+    if (!opened.ok()) return Status::IoError("check: --ledger: " + opened.status().message());
+    ledger = std::move(opened).value();
+    if (spec.plan.mode != CodeMode::kKeyed) return Status::Ok();
+    auto lookup = KeyedLedgerLookup::Open(spec, *ledger, ctx, diag);
+    if (!lookup.ok()) return lookup.status();
+    keyed.emplace(std::move(lookup).value());
+    return Status::Ok();
+  }
+};
+
+// The campaign: only problems with its codes stop the check (a Reported status).
+Result<LoadedSpec> LoadCheckedSpec(const po::variables_map& vm, Context& ctx, Diagnostics& diag) {
+  PlanOptions options;
+  options.now = ctx.clock();
+  auto spec = LoadSpec(vm, options, ctx);
+  if (!spec.ok()) return spec.status();
+  int errors = 0;
+  for (const auto& p : spec->problems)
+    if (MattersForCheck(p)) diag.Report(p, spec->campaign.text), ++errors;
+  if (errors) return Status::Reported(Status::Code::kInvalid);
+  if (!spec->plan.rules.check())
+    diag.Warn(spec->campaign.file + ": codes.check is off: codes have no check character, so only their shape is checked");
+  return spec;
+}
+
 }  // namespace
 
 int RunCheck(const po::variables_map& vm, Context& ctx) {
   Diagnostics diag(ctx.err, false);
-  const bool from_stdin = !vm.count("codes");
-  if (from_stdin && vm["spec"].as<std::string>() == "-")
+  if (!vm.count("codes") && vm["spec"].as<std::string>() == "-")
     return diag.Fail(Status::Usage("check: the spec and the codes cannot both come from stdin (give the codes as arguments)"));
-
-  // 1. The campaign: only problems with its codes stop the check.
-  PlanOptions options;
-  options.now = ctx.clock();
-  auto spec = LoadSpec(vm, options, ctx);
+  auto spec = LoadCheckedSpec(vm, ctx, diag);
   if (!spec.ok()) return diag.Fail(spec.status());
-  int errors = 0;
-  for (const auto& p : spec->problems)
-    if (MattersForCheck(p)) diag.Report(p, spec->campaign.text), ++errors;
-  if (errors) return kExitInvalid;
   const Plan& plan = spec->plan;
-  if (!plan.rules.check())
-    diag.Warn(spec->campaign.file + ": codes.check is off: codes have no check character, so only their shape is checked");
+  CheckLedger store;
+  if (Status s = store.Open(vm, *spec, ctx, diag); !s.ok()) return diag.Fail(s);
 
-  // 2. The ledger, when asked: it must exist (an empty new one would say "never issued").
-  std::unique_ptr<Ledger> ledger;
-  if (vm.count("ledger")) {
-    LedgerOptions lo;
-    lo.create_if_missing = false;
-    auto opened = Ledger::Open(vm["ledger"].as<std::string>(), lo);
-    if (!opened.ok()) return diag.Fail(Status::IoError("check: --ledger: " + opened.status().message()));
-    ledger = std::move(opened).value();
-  }
-  std::optional<KeyedLedgerLookup> keyed;
-  if (ledger && plan.mode == CodeMode::kKeyed) {
-    auto opened = KeyedLedgerLookup::Open(*spec, *ledger, ctx, diag);
-    if (!opened.ok()) return diag.Fail(opened.status());
-    keyed.emplace(std::move(opened).value());
-  }
-
-  // 3. Each code, one line (or one JSON object) each, in input order.
+  // Each code, one line (or one JSON object) each, in input order.
   const CodeVerifier verifier(plan.shape, plan.alphabet, plan.rules);
   const bool json = vm.count("json") > 0;
   nlohmann::json all = nlohmann::json::array();
@@ -173,15 +184,15 @@ int RunCheck(const po::variables_map& vm, Context& ctx) {
     if (!failed.ok()) return;
     CodeVerdict v = verifier.Typed(input);
     std::optional<Issued> issued;
-    if (ledger && v.valid) failed = LookUp(*ledger, plan.campaign, keyed ? &*keyed : nullptr, &v, &issued);
+    if (store.ledger && v.valid)
+      failed = LookUp(*store.ledger, plan.campaign, store.keyed ? &*store.keyed : nullptr, &v, &issued);
     if (!failed.ok()) return;
     if (!v.valid) ++invalid;
     if (json) all.push_back(Json(input, v, issued));
     else ctx.out << Line(input, v, issued) << '\n';
   });
   if (!failed.ok()) return diag.Fail(Status::IoError("check: --ledger: " + failed.message()));
-  if (n == 0)
-    return diag.Fail(Status::Usage("check: no codes given (as arguments, or one per line on stdin)"));
+  if (n == 0) return diag.Fail(Status::Usage("check: no codes given (as arguments, or one per line on stdin)"));
   if (json) ctx.out << all.dump(2) << '\n';
   return invalid ? kExitInvalid : kExitSuccess;
 }

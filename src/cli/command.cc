@@ -110,6 +110,13 @@ std::optional<int> ParseCommandLine(const Subcommand& cmd, const std::vector<std
   return std::nullopt;
 }
 
+Result<OutputFormat> FormatOption(const std::string& command, const std::string& name) {
+  if (auto format = ParseFormat(name)) return *format;
+  std::string hint = ClosestMatch(name, FormatNames());
+  return Status::Usage(command + ": -f: unknown format '" + name + "' (use csv, json, jsonapi, imports or xlsx)" +
+                       (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+}
+
 Result<TimeMs> ResolveNow(const po::variables_map& vm, Context& ctx) {
   if (!vm.count("now")) return ctx.clock();
   std::string why;

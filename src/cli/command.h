@@ -13,6 +13,7 @@
 #include "base/env.h"
 #include "base/timestamp.h"
 #include "codes/random_source.h"
+#include "coupon/format.h"
 #include "cli/diagnostics.h"
 
 namespace coupongen {
@@ -50,6 +51,9 @@ void PrintCommandHelp(const Subcommand& cmd, std::ostream& out);
 /// (0 after printing --help, 2 after reporting a usage error with a "did you mean" hint).
 std::optional<int> ParseCommandLine(const Subcommand& cmd, const std::vector<std::string>& args, po::variables_map* vm,
                                     Context& ctx);
+
+/// `-f NAME`: the output format, or a usage error naming `command` with a "did you mean" hint.
+Result<OutputFormat> FormatOption(const std::string& command, const std::string& name);
 
 /// Parses --now (ISO 8601) or falls back to the context's clock. A usage error on failure.
 Result<TimeMs> ResolveNow(const po::variables_map& vm, Context& ctx);

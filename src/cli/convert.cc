@@ -110,147 +110,201 @@ struct CheckResult {
   bool one_format = true;
 };
 
-}  // namespace
+// The command line, checked: what to read, what to write where.
+struct ConvertArgs {
+  DataCheckOptions data;
+  OutputFormat format = OutputFormat::kCsv;
+  std::vector<std::string> files;
+  std::string output_path;
+  std::optional<std::string> rule_override, rejects_path;
+  bool force = false;
+};
 
-int RunConvert(const po::variables_map& vm, Context& ctx) {
-  Diagnostics diag(ctx.err, vm.count("quiet") > 0);
-  auto options = ReadCheckOptions(vm, ctx);
-  if (!options.ok()) return diag.Fail(options.status());
-  std::string format_name = vm["format"].as<std::string>();
-  auto format = ParseFormat(format_name);
-  if (!format) {
-    std::string hint = ClosestMatch(format_name, FormatNames());
-    diag.Error("convert: -f: unknown format '" + format_name + "' (use csv, json, jsonapi, imports or xlsx)" +
-               (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
-    return kExitUsage;
-  }
-  const std::string output_path = vm["output"].as<std::string>();
-  const std::optional<std::string> rule_override =
-      vm.count("promotion-rule") ? std::optional(vm["promotion-rule"].as<std::string>()) : std::nullopt;
-  const std::optional<std::string> rejects_path =
-      vm.count("rejects") ? std::optional(vm["rejects"].as<std::string>()) : std::nullopt;
-  const bool force = vm.count("force") > 0;
-  for (const auto* path : {&output_path, rejects_path ? &*rejects_path : nullptr})
-    if (path && !force && WouldReplace(*path))
-      return diag.Fail(Status::IoError(*path + " already exists (use --force to replace it)"));
-  if (rejects_path && ClassifyOutput(*rejects_path) == OutputKind::kStdout && ClassifyOutput(output_path) == OutputKind::kStdout)
-    return diag.Fail(Status::Usage("convert: --rejects and -o cannot both be stdout"));
-  {  // Neither output may replace an input, nor the other output, --force or not.
-    RunFiles files;
-    for (const auto& f : vm["files"].as<std::vector<std::string>>()) files.Add(f);
-    std::vector<std::string> outputs = {output_path};
-    if (rejects_path) outputs.push_back(*rejects_path);
-    if (Status s = CheckOutputsAreNotInputs(outputs, files); !s.ok()) return diag.Fail(s);
-  }
+Result<ConvertArgs> ReadConvertArgs(const po::variables_map& vm, Context& ctx) {
+  ConvertArgs o;
+  auto data = ReadCheckOptions(vm, ctx);
+  if (!data.ok()) return data.status();
+  o.data = std::move(data).value();
+  auto format = FormatOption("convert", vm["format"].as<std::string>());
+  if (!format.ok()) return format.status();
+  o.format = *format;
+  o.files = vm["files"].as<std::vector<std::string>>();
+  o.output_path = vm["output"].as<std::string>();
+  if (vm.count("promotion-rule")) o.rule_override = vm["promotion-rule"].as<std::string>();
+  if (vm.count("rejects")) o.rejects_path = vm["rejects"].as<std::string>();
+  o.force = vm.count("force") > 0;
+  return o;
+}
 
-  // 1. Read and check every row, as lint does, plus what the target format cannot carry.
-  Inputs inputs(vm["files"].as<std::vector<std::string>>());
-  CheckResult checked;
-  CouponChecker checker(options->checks);
-  CouponRow row;
+// Neither output may exist (without --force), both be stdout, or replace an input or each other.
+Status CheckConvertOutputs(const ConvertArgs& o) {
+  for (const auto* path : {&o.output_path, o.rejects_path ? &*o.rejects_path : nullptr})
+    if (path && !o.force && WouldReplace(*path))
+      return Status::IoError(*path + " already exists (use --force to replace it)");
+  if (o.rejects_path && ClassifyOutput(*o.rejects_path) == OutputKind::kStdout &&
+      ClassifyOutput(o.output_path) == OutputKind::kStdout)
+    return Status::Usage("convert: --rejects and -o cannot both be stdout");
+  RunFiles files;
+  for (const auto& f : o.files) files.Add(f);
+  std::vector<std::string> outputs = {o.output_path};
+  if (o.rejects_path) outputs.push_back(*o.rejects_path);
+  return CheckOutputsAreNotInputs(outputs, files);
+}
+
+// One row of pass 1: checked as lint does, plus what the target format cannot carry.
+void CheckRow(const ConvertArgs& o, CouponChecker& checker, const CouponReader& r, CouponRow& row,
+              ProblemFolder& folder, SharedProblems& shared, CheckResult* checked) {
+  if (o.rule_override) row.coupon.promotion_rule_id = o.rule_override;
   Problems found, format_found;
+  checker.Check(row, &found);
+  AddSpecChecks(o.data, r.name(), row, &found);
+  FormatChecks(o.format, r, row, &format_found);
+  for (const auto& p : format_found) shared.Add(p);
+  const bool valid = !HasErrors(found) && format_found.empty();
+  checked->valid.push_back(valid);
+  for (auto& p : found) {
+    if (o.rejects_path) p.severity = Problem::Severity::kWarning;
+    folder.Report(p);
+  }
+  if (!valid) {
+    ++checked->invalid;
+    return;
+  }
+  checked->fields.Merge(FieldSet::Of(row.coupon));
+  if (row.coupon.promotion_rule_id) checked->rules.insert(*row.coupon.promotion_rule_id);
+}
+
+// Pass 1: every row of every input. The problems are reported as they are found.
+Result<CheckResult> CheckInputs(const ConvertArgs& o, Inputs& inputs, Diagnostics& diag) {
+  CheckResult checked;
+  CouponChecker checker(o.data.checks);
+  CouponRow row;
   ProblemFolder folder(diag);
   SharedProblems shared;
   for (const auto& path : inputs.paths()) {
     auto reader = inputs.Open(path);
-    if (!reader.ok()) return diag.Fail(reader.status());
+    if (!reader.ok()) return reader.status();
     CouponReader& r = **reader;
     if (checked.format && (*checked.format != r.format() || checked.csv_header != r.csv_header()))
       checked.one_format = false;
     checked.format = r.format();
     checked.csv_header = r.csv_header();
     checker.BeginFile(r.name());
-    while (r.Next(&row)) {
-      if (rule_override) row.coupon.promotion_rule_id = rule_override;
-      found.clear();
-      checker.Check(row, &found);
-      AddSpecChecks(*options, r.name(), row, &found);
-      format_found.clear();
-      FormatChecks(*format, r, row, &format_found);
-      for (const auto& p : format_found) shared.Add(p);
-      const bool valid = !HasErrors(found) && format_found.empty();
-      checked.valid.push_back(valid);
-      for (auto& p : found) {
-        if (rejects_path) p.severity = Problem::Severity::kWarning;
-        folder.Report(p);
-      }
-      if (!valid) {
-        ++checked.invalid;
-        continue;
-      }
-      checked.fields.Merge(FieldSet::Of(row.coupon));
-      if (row.coupon.promotion_rule_id) checked.rules.insert(*row.coupon.promotion_rule_id);
-    }
-    if (!r.status().ok()) return diag.Fail(r.status());
+    while (r.Next(&row)) CheckRow(o, checker, r, row, folder, shared, &checked);
+    if (!r.status().ok()) return r.status();
   }
   folder.Finish();
-  shared.Report(diag, rejects_path.has_value());
-  if (checked.invalid && !rejects_path) {
-    diag.Error(WithThousands(checked.invalid) + (checked.invalid == 1 ? " row is" : " rows are") +
-               " invalid: nothing written (fix them, or pass --rejects PATH to set them aside)");
-    return kExitInvalid;
-  }
-  if (rejects_path && !checked.one_format)
-    return diag.Fail(Status::Usage("convert: --rejects needs input files of one format (and one CSV header)"));
+  shared.Report(diag, o.rejects_path.has_value());
+  return checked;
+}
 
-  // 2. Write: valid rows converted, invalid rows unchanged into the rejects file.
-  auto out = OpenOutput(output_path, force, ctx);
-  if (!out.ok()) return diag.Fail(out.status());
-  std::optional<Output> rejects_out;
+// The two outputs of pass 2: the converted coupons, and the rejected rows as they were.
+struct ConvertOutputs {
+  std::optional<Output> out, rejects_out;
   std::unique_ptr<RejectsWriter> rejects;
-  if (rejects_path) {
-    auto opened = OpenOutput(*rejects_path, force, ctx);
-    if (!opened.ok()) return diag.Fail(opened.status());
-    rejects_out = std::move(opened).value();
-    rejects = std::make_unique<RejectsWriter>(checked.format.value_or(InputFormat::kCsv), checked.csv_header,
-                                              *rejects_out->sink);
-  }
-  WriterOptions wo;
-  wo.format = *format;
-  wo.fields = checked.fields;
-  wo.campaign = "converted";
-  if (rule_override) wo.parent_rule_id = rule_override;
-  else if (checked.rules.size() == 1) wo.parent_rule_id = *checked.rules.begin();
-  auto writer = MakeCouponWriter(wo, *out->sink);
-  size_t index = 0;
+  std::unique_ptr<CouponWriter> writer;
   uint64_t written = 0, numeric_codes = 0;
+
+  Status Open(const ConvertArgs& o, const CheckResult& checked, Context& ctx) {
+    auto opened = OpenOutput(o.output_path, o.force, ctx);
+    if (!opened.ok()) return opened.status();
+    out = std::move(opened).value();
+    if (o.rejects_path) {
+      auto r = OpenOutput(*o.rejects_path, o.force, ctx);
+      if (!r.ok()) return r.status();
+      rejects_out = std::move(r).value();
+      rejects = std::make_unique<RejectsWriter>(checked.format.value_or(InputFormat::kCsv), checked.csv_header,
+                                                *rejects_out->sink);
+    }
+    WriterOptions wo;
+    wo.format = o.format;
+    wo.fields = checked.fields;
+    wo.campaign = "converted";
+    if (o.rule_override) wo.parent_rule_id = o.rule_override;
+    else if (checked.rules.size() == 1) wo.parent_rule_id = *checked.rules.begin();
+    writer = MakeCouponWriter(wo, *out->sink);
+    return Status::Ok();
+  }
+  Status Finish() {
+    COUPONGEN_RETURN_IF_ERROR(writer->Finish());
+    if (rejects) COUPONGEN_RETURN_IF_ERROR(rejects->Finish());
+    COUPONGEN_RETURN_IF_ERROR(out->Close());
+    if (rejects_out) COUPONGEN_RETURN_IF_ERROR(rejects_out->Close());
+    COUPONGEN_RETURN_IF_ERROR(out->Commit());
+    if (rejects_out) COUPONGEN_RETURN_IF_ERROR(rejects_out->Commit());
+    return Status::Ok();
+  }
+};
+
+// Pass 2: valid rows converted, invalid rows unchanged into the rejects file; the inputs must
+// not have changed since pass 1.
+Status WriteConverted(const ConvertArgs& o, const CheckResult& checked, Inputs& inputs, ConvertOutputs& w) {
+  size_t index = 0;
+  CouponRow row;
   Status s;
   for (const auto& path : inputs.paths()) {
     auto reader = inputs.Open(path);
-    if (!reader.ok()) return diag.Fail(reader.status());
+    if (!reader.ok()) return reader.status();
     CouponReader& r = **reader;
     while (s.ok() && r.Next(&row)) {
       if (index >= checked.valid.size()) {
         s = Status::IoError(r.name() + " changed while it was being converted");
       } else if (checked.valid[index++]) {
-        if (rule_override) row.coupon.promotion_rule_id = rule_override;
-        s = writer->Write(row.coupon);
-        ++written;
-        if (*format == OutputFormat::kCsv && SpreadsheetWouldChange(row.coupon.code)) ++numeric_codes;
+        if (o.rule_override) row.coupon.promotion_rule_id = o.rule_override;
+        s = w.writer->Write(row.coupon);
+        ++w.written;
+        if (o.format == OutputFormat::kCsv && SpreadsheetWouldChange(row.coupon.code)) ++w.numeric_codes;
       } else {
-        s = rejects->Add(row.raw, r.imports_parent_resource_id());
+        s = w.rejects->Add(row.raw, r.imports_parent_resource_id());
       }
     }
     if (s.ok() && !r.status().ok()) s = r.status();
-    if (!s.ok()) return diag.Fail(s);
+    COUPONGEN_RETURN_IF_ERROR(s);
   }
-  s = writer->Finish();
-  if (s.ok() && rejects) s = rejects->Finish();
-  if (s.ok()) s = out->Close();
-  if (s.ok() && rejects_out) s = rejects_out->Close();
-  if (s.ok()) s = out->Commit();
-  if (s.ok() && rejects_out) s = rejects_out->Commit();
-  if (!s.ok()) return diag.Fail(s);
-  if (numeric_codes)
-    diag.Warn(WithThousands(numeric_codes) + (numeric_codes == 1 ? " code looks" : " codes look") +
+  return w.Finish();
+}
+
+void PrintConverted(const ConvertArgs& o, const ConvertOutputs& w, Diagnostics& diag) {
+  if (w.numeric_codes)
+    diag.Warn(WithThousands(w.numeric_codes) + (w.numeric_codes == 1 ? " code looks" : " codes look") +
               " like a number to a spreadsheet, which would change it (drop leading zeros, read 052E4928 as 5.2E+4929): "
               "keep this csv for the importer and give people -f xlsx");
-  diag.Info("coupongen: converted " + WithThousands(written) + " coupons to " + FormatName(*format) + " (" +
-            out->Describe(output_path) + ")" +
-            (rejects ? ", " + WithThousands(rejects->count()) + " rejected (" + rejects_out->Describe(*rejects_path) + ")"
-                     : ""));
+  diag.Info("coupongen: converted " + WithThousands(w.written) + " coupons to " + FormatName(o.format) + " (" +
+            w.out->Describe(o.output_path) + ")" +
+            (w.rejects ? ", " + WithThousands(w.rejects->count()) + " rejected (" +
+                             w.rejects_out->Describe(*o.rejects_path) + ")"
+                       : ""));
+}
+
+}  // namespace
+
+int RunConvert(const po::variables_map& vm, Context& ctx) {
+  Diagnostics diag(ctx.err, vm.count("quiet") > 0);
+  auto options = ReadConvertArgs(vm, ctx);
+  if (!options.ok()) return diag.Fail(options.status());
+  const ConvertArgs& o = *options;
+  if (Status s = CheckConvertOutputs(o); !s.ok()) return diag.Fail(s);
+
+  // 1. Read and check every row, as lint does, plus what the target format cannot carry.
+  Inputs inputs(o.files);
+  auto checked = CheckInputs(o, inputs, diag);
+  if (!checked.ok()) return diag.Fail(checked.status());
+  if (checked->invalid && !o.rejects_path) {
+    diag.Error(WithThousands(checked->invalid) + (checked->invalid == 1 ? " row is" : " rows are") +
+               " invalid: nothing written (fix them, or pass --rejects PATH to set them aside)");
+    return kExitInvalid;
+  }
+  if (o.rejects_path && !checked->one_format)
+    return diag.Fail(Status::Usage("convert: --rejects needs input files of one format (and one CSV header)"));
+
+  // 2. Write: valid rows converted, invalid rows unchanged into the rejects file.
+  ConvertOutputs w;
+  Status s = w.Open(o, *checked, ctx);
+  if (s.ok()) s = WriteConverted(o, *checked, inputs, w);
+  if (!s.ok()) return diag.Fail(s);
+  PrintConverted(o, w, diag);
   // Rows set aside are a partial success (exit 5), never silent.
-  return rejects && rejects->count() > 0 ? kExitPartial : kExitSuccess;
+  return w.rejects && w.rejects->count() > 0 ? kExitPartial : kExitSuccess;
 }
 
 }  // namespace coupongen

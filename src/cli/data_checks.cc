@@ -37,55 +37,69 @@ Result<DataCheckOptions> ReadCheckOptions(const po::variables_map& vm, Context& 
 
 namespace {
 
-// Every attribute the spec sets must be in the row with the same value.
-void CheckAttributes(const Plan& plan, std::string_view file, const CouponRow& row, Problems* out) {
-  const Coupon& want = plan.base;
-  const Coupon& got = row.coupon;
-  auto add = [&](const char* key, std::string message) {
+// Every attribute the spec sets must be in the row with the same value: one problem per attribute
+// that is missing or differs, at the row.
+class AttributeCheck {
+ public:
+  AttributeCheck(std::string_view file, const CouponRow& row, Problems* out) : file_(file), row_(row), out_(out) {}
+
+  void Add(const char* key, std::string message) {
     Problem p;
-    p.where = RowWhere(file, row.number);
+    p.where = RowWhere(file_, row_.number);
     p.key = key;
     p.message = std::move(message);
-    out->push_back(std::move(p));
-  };
-  auto text = [&](const char* key, const std::optional<std::string>& w, const std::optional<std::string>& g) {
-    if (!w) return;
-    if (!g) add(key, "missing (the spec sets " + QuoteForMessage(*w) + ")");
-    else if (*g != *w) add(key, "is " + QuoteForMessage(*g) + ", the spec says " + QuoteForMessage(*w));
-  };
-  text("promotion_rule_id", want.promotion_rule_id, got.promotion_rule_id);
-  text("reference", want.reference, got.reference);
-  text("reference_origin", want.reference_origin, got.reference_origin);
-  if (want.usage_limit) {
-    if (!got.usage_limit) add("usage_limit", "missing (the spec sets " + std::to_string(*want.usage_limit) + ")");
-    else if (*got.usage_limit != *want.usage_limit)
-      add("usage_limit", "is " + std::to_string(*got.usage_limit) + ", the spec says " + std::to_string(*want.usage_limit));
+    out_->push_back(std::move(p));
   }
-  if (want.customer_single_use) {
-    const char* w = *want.customer_single_use ? "true" : "false";
-    if (!got.customer_single_use) add("customer_single_use", std::string("missing (the spec sets ") + w + ")");
-    else if (*got.customer_single_use != *want.customer_single_use)
-      add("customer_single_use", std::string("is ") + (*got.customer_single_use ? "true" : "false") + ", the spec says " + w);
+  // `want` set: `got` must be there (else "missing (the spec sets W)") and equal (else "is G, the spec says W").
+  template <typename T, typename Text>
+  void Same(const char* key, const std::optional<T>& want, const std::optional<T>& got, Text text) {
+    if (!want) return;
+    if (!got) Add(key, "missing (the spec sets " + text(*want) + ")");
+    else if (!(*got == *want)) Add(key, "is " + text(*got) + ", the spec says " + text(*want));
   }
+
+ private:
+  std::string_view file_;
+  const CouponRow& row_;
+  Problems* out_;
+};
+
+std::string Quoted(const std::string& s) { return QuoteForMessage(s); }
+std::string Number(int64_t n) { return std::to_string(n); }
+std::string Boolean(bool b) { return b ? "true" : "false"; }
+
+// Expiry, tags, metadata: each compared in its own way.
+void CheckExpiryTagsMetadata(const Plan& plan, const Coupon& got, AttributeCheck& check) {
+  const Coupon& want = plan.base;
   // An absolute expiry must be the spec's; a relative one (expires_in) depends on when it ran.
-  if (want.expires_at && plan.expiry_source == "absolute") {
-    if (!got.expires_at) add("expires_at", "missing (the spec sets " + *want.expires_at + ")");
-    else if (*got.expires_at != *want.expires_at) add("expires_at", "is " + *got.expires_at + ", the spec says " + *want.expires_at);
-  } else if (want.expires_at && !got.expires_at) {
-    add("expires_at", "missing (the spec sets an expiry)");
-  }
+  if (plan.expiry_source == "absolute") check.Same("expires_at", want.expires_at, got.expires_at, [](const std::string& t) { return t; });
+  else if (want.expires_at && !got.expires_at) check.Add("expires_at", "missing (the spec sets an expiry)");
   if (!want.tags.empty()) {
     std::set<std::string> w(want.tags.begin(), want.tags.end()), g(got.tags.begin(), got.tags.end());
-    if (w != g) add("_add_tags", "is " + QuoteForMessage(Join(got.tags, ",")) + ", the spec says " + QuoteForMessage(Join(want.tags, ",")));
+    if (w != g)
+      check.Add("_add_tags", "is " + QuoteForMessage(Join(got.tags, ",")) + ", the spec says " + QuoteForMessage(Join(want.tags, ",")));
   }
   if (want.metadata) {
     nlohmann::json w = nlohmann::json::parse(*want.metadata, nullptr, false);
     nlohmann::json g = got.metadata ? nlohmann::json::parse(*got.metadata, nullptr, false) : nlohmann::json();
-    if (!got.metadata) add("metadata", "missing (the spec sets " + QuoteForMessage(*want.metadata, 80) + ")");
-    else if (w != g) add("metadata", "is " + QuoteForMessage(*got.metadata, 80) + ", the spec says " + QuoteForMessage(*want.metadata, 80));
+    if (!got.metadata) check.Add("metadata", "missing (the spec sets " + QuoteForMessage(*want.metadata, 80) + ")");
+    else if (w != g)
+      check.Add("metadata", "is " + QuoteForMessage(*got.metadata, 80) + ", the spec says " + QuoteForMessage(*want.metadata, 80));
   }
+}
+
+void CheckAttributes(const Plan& plan, std::string_view file, const CouponRow& row, Problems* out) {
+  const Coupon& want = plan.base;
+  const Coupon& got = row.coupon;
+  AttributeCheck check(file, row, out);
+  check.Same("promotion_rule_id", want.promotion_rule_id, got.promotion_rule_id, Quoted);
+  check.Same("reference", want.reference, got.reference, Quoted);
+  check.Same("reference_origin", want.reference_origin, got.reference_origin, Quoted);
+  check.Same("usage_limit", want.usage_limit, got.usage_limit, [](const auto& n) { return Number(n); });
+  check.Same("customer_single_use", want.customer_single_use, got.customer_single_use, Boolean);
+  CheckExpiryTagsMetadata(plan, got, check);
   if (plan.fixed_code && !EqualsIgnoreCase(got.code, *plan.fixed_code) && !got.code.empty())
-    add("code", "is not the campaign's fixed code");
+    check.Add("code", "is not the campaign's fixed code");
 }
 
 }  // namespace

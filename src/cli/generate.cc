@@ -69,59 +69,52 @@ struct GenerateFlags {
   KeyedFlags keyed;
 };
 
-// Command line -> flags; usage errors are reported here (exit 2).
-std::optional<GenerateFlags> ReadFlags(const po::variables_map& vm, Context& ctx) {
+// The optional string option `name`: empty or "-" refused with `why` (a usage error).
+Result<std::optional<std::string>> NamedValue(const po::variables_map& vm, const char* name, bool allow_dash,
+                                              const std::string& why) {
+  if (!vm.count(name)) return std::optional<std::string>();
+  std::string v = vm[name].as<std::string>();
+  if (v.empty() || (!allow_dash && v == "-")) return Status::Usage("generate: --" + std::string(name) + ": " + why);
+  return std::optional<std::string>(std::move(v));
+}
+
+// -n, --shard/--range, -f, -o, --exclude, --ledger: what the plan takes from the command line.
+Status ReadPlanFlags(const po::variables_map& vm, GenerateFlags* f, Diagnostics& diag) {
+  if (vm.count("count")) {
+    int64_t n = vm["count"].as<int64_t>();
+    if (n < 1) return Status::Usage("generate: -n: must be at least 1");
+    f->plan.count = n;
+  }
+  COUPONGEN_RETURN_IF_ERROR(ReadKeyedFlags(vm, &f->keyed, &f->plan.count, diag));
+  if (vm.count("format")) {
+    auto format = FormatOption("generate", vm["format"].as<std::string>());
+    if (!format.ok()) return format.status();
+    f->plan.format = *format;
+  }
+  if (vm.count("output")) f->plan.output = vm["output"].as<std::string>();
+  if (vm.count("exclude")) f->plan.extra_excludes = vm["exclude"].as<std::vector<std::string>>();
+  if (vm.count("ledger")) f->plan.ledger = vm["ledger"].as<std::string>();
+  return Status::Ok();
+}
+
+// Command line -> flags; usage errors (exit 2) are returned, or reported when a hint goes with them.
+Result<GenerateFlags> ReadFlags(const po::variables_map& vm, Context& ctx) {
   GenerateFlags f;
   Diagnostics diag(ctx.err, false);
   auto now = ResolveNow(vm, ctx);
-  if (!now.ok()) {
-    diag.Fail(now.status());
-    return std::nullopt;
-  }
+  if (!now.ok()) return now.status();
   f.plan.now = *now;
-  if (vm.count("count")) {
-    int64_t n = vm["count"].as<int64_t>();
-    if (n < 1) {
-      diag.Error("generate: -n: must be at least 1");
-      return std::nullopt;
-    }
-    f.plan.count = n;
-  }
-  if (!ReadKeyedFlags(vm, &f.keyed, &f.plan.count, diag)) return std::nullopt;
-  if (vm.count("format")) {
-    std::string name = vm["format"].as<std::string>();
-    f.plan.format = ParseFormat(name);
-    if (!f.plan.format) {
-      std::string hint = ClosestMatch(name, FormatNames());
-      diag.Error("generate: -f: unknown format '" + name + "' (use csv, json, jsonapi, imports or xlsx)" +
-                 (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
-      return std::nullopt;
-    }
-  }
-  if (vm.count("output")) f.plan.output = vm["output"].as<std::string>();
-  if (vm.count("exclude")) f.plan.extra_excludes = vm["exclude"].as<std::vector<std::string>>();
-  if (vm.count("ledger")) f.plan.ledger = vm["ledger"].as<std::string>();
-  if (vm.count("seed")) {
-    f.seed = vm["seed"].as<std::string>();
-    if (f.seed->empty()) {
-      diag.Error("generate: --seed: must not be empty (leave --seed out for unpredictable codes)");
-      return std::nullopt;
-    }
-  }
-  if (vm.count("report")) {
-    f.report = vm["report"].as<std::string>();
-    if (f.report->empty() || *f.report == "-") {
-      diag.Error("generate: --report: give a file path (the report is a file, stdout carries the codes)");
-      return std::nullopt;
-    }
-  }
+  COUPONGEN_RETURN_IF_ERROR(ReadPlanFlags(vm, &f, diag));
+  auto seed = NamedValue(vm, "seed", true, "must not be empty (leave --seed out for unpredictable codes)");
+  if (!seed.ok()) return seed.status();
+  f.seed = *seed;
+  auto report = NamedValue(vm, "report", false, "give a file path (the report is a file, stdout carries the codes)");
+  if (!report.ok()) return report.status();
+  f.report = *report;
   f.force = vm.count("force") > 0;
   f.quiet = vm.count("quiet") > 0;
   f.progress = vm.count("progress") > 0;
-  if (f.quiet && f.progress) {
-    diag.Error("generate: -q and --progress exclude each other");
-    return std::nullopt;
-  }
+  if (f.quiet && f.progress) return Status::Usage("generate: -q and --progress exclude each other");
   return f;
 }
 
@@ -505,7 +498,7 @@ int RunGenerate(const po::variables_map& vm, Context& ctx) {
 int RunGenerateOnly(const po::variables_map& vm, Context& ctx) {
   auto start = std::chrono::steady_clock::now();
   auto flags = ReadFlags(vm, ctx);
-  if (!flags) return kExitUsage;
+  if (!flags.ok()) return Diagnostics(ctx.err, false).Fail(flags.status());
   Diagnostics diag(ctx.err, flags->quiet);
 
   // 1. Load the spec and resolve it against the command line and the clock.

@@ -147,34 +147,51 @@ std::string SiblingPath(const std::string& spec_path, const std::string& name) {
   return parent.empty() ? name : (parent / name).string();
 }
 
+// The template named NAME (or NAME.yaml), or a usage error listing them with a "did you mean".
+Result<Template> FindTemplate(const std::string& dir, std::string name) {
+  auto templates = ListTemplates(dir);
+  if (!templates.ok()) return templates.status();
+  if (name.size() > 5 && name.compare(name.size() - 5, 5, ".yaml") == 0) name.resize(name.size() - 5);
+  for (const auto& t : *templates)
+    if (t.name == name) return t;
+  std::vector<std::string> names;
+  for (const auto& t : *templates) names.push_back(t.name);
+  std::string hint = ClosestMatch(name, names);
+  return Status::Usage("init: unknown template '" + name + "'" + (hint.empty() ? "" : ", did you mean '" + hint + "'?") +
+                       " (templates: " + Join(names, ", ") + "; 'coupongen init --list' describes them)");
+}
+
+// The template's example recipients file beside the spec at `path`, unless one is there: personal
+// data, so 0600.
+Status WriteRecipients(const std::string& dir, const std::string& recipients, const std::string& path, Context& ctx,
+                       Diagnostics& diag) {
+  std::string target = SiblingPath(path, recipients);
+  if (fs::exists(target)) {
+    diag.Info("coupongen: kept the existing " + target + " (the spec reads it)");
+    return Status::Ok();
+  }
+  auto sample = ReadFile(ctx.env, (fs::path(dir) / recipients).string());
+  if (!sample.ok()) return sample.status();
+  COUPONGEN_RETURN_IF_ERROR(WriteNewFile(ctx.env, target, *sample, 0600));
+  diag.Info("coupongen: wrote " + target + " (example recipients: replace them with yours)");
+  return Status::Ok();
+}
+
 }  // namespace
 
 int RunInit(const po::variables_map& vm, Context& ctx) {
   Diagnostics diag(ctx.err, false);
   if (vm.count("list")) {
-    if (vm.count("template") || vm.count("path")) {
-      diag.Error("init: --list takes no other arguments (usage: coupongen init --list)");
-      return kExitUsage;
-    }
+    if (vm.count("template") || vm.count("path"))
+      return diag.Fail(Status::Usage("init: --list takes no other arguments (usage: coupongen init --list)"));
     return PrintList(ctx);
   }
 
   // 1. Find the template.
   auto dir = TemplateDir();
   if (!dir.ok()) return diag.Fail(dir.status());
-  auto templates = ListTemplates(*dir);
-  if (!templates.ok()) return diag.Fail(templates.status());
-  std::string name = vm.count("template") ? vm["template"].as<std::string>() : kDefaultTemplate;
-  if (name.size() > 5 && name.compare(name.size() - 5, 5, ".yaml") == 0) name.resize(name.size() - 5);
-  auto found = std::find_if(templates->begin(), templates->end(), [&](const Template& t) { return t.name == name; });
-  if (found == templates->end()) {
-    std::vector<std::string> names;
-    for (const auto& t : *templates) names.push_back(t.name);
-    std::string hint = ClosestMatch(name, names);
-    diag.Error("init: unknown template '" + name + "'" + (hint.empty() ? "" : ", did you mean '" + hint + "'?") +
-               " (templates: " + Join(names, ", ") + "; 'coupongen init --list' describes them)");
-    return kExitUsage;
-  }
+  auto found = FindTemplate(*dir, vm.count("template") ? vm["template"].as<std::string>() : kDefaultTemplate);
+  if (!found.ok()) return diag.Fail(found.status());
   auto text = ReadFile(ctx.env, found->path);
   if (!text.ok()) return diag.Fail(text.status());
 
@@ -184,28 +201,17 @@ int RunInit(const po::variables_map& vm, Context& ctx) {
   if (path == "-") {
     ctx.out << *text;
     if (!recipients.empty())
-      diag.Warn("template '" + name + "' reads " + recipients + ": create one beside the spec (an 'email' column)");
+      diag.Warn("template '" + found->name + "' reads " + recipients + ": create one beside the spec (an 'email' column)");
     return kExitSuccess;
   }
   if (IsDirectory(path)) path = (fs::path(path) / kDefaultSpecName).string();
 
   // 3. Write it, never over an existing file. A spec holds no secrets (no codes, no keys) and is
-  //    meant to be shared and reviewed: 0644, less the umask. Recipients are personal data: 0600.
-  Status s = WriteNewFile(ctx.env, path, *text, 0644);
-  if (!s.ok()) return diag.Fail(s);
-  diag.Info("coupongen: wrote " + path + " from template '" + name + "'");
-  if (!recipients.empty()) {
-    std::string target = SiblingPath(path, recipients);
-    if (fs::exists(target)) {
-      diag.Info("coupongen: kept the existing " + target + " (the spec reads it)");
-    } else {
-      auto sample = ReadFile(ctx.env, (fs::path(*dir) / recipients).string());
-      if (!sample.ok()) return diag.Fail(sample.status());
-      Status r = WriteNewFile(ctx.env, target, *sample, 0600);
-      if (!r.ok()) return diag.Fail(r);
-      diag.Info("coupongen: wrote " + target + " (example recipients: replace them with yours)");
-    }
-  }
+  //    meant to be shared and reviewed: 0644, less the umask.
+  if (Status s = WriteNewFile(ctx.env, path, *text, 0644); !s.ok()) return diag.Fail(s);
+  diag.Info("coupongen: wrote " + path + " from template '" + found->name + "'");
+  if (!recipients.empty())
+    if (Status s = WriteRecipients(*dir, recipients, path, ctx, diag); !s.ok()) return diag.Fail(s);
   diag.Info("next: edit " + path + ", then run 'coupongen validate " + path + "'");
   return kExitSuccess;
 }

@@ -100,6 +100,28 @@ std::string UploadCounts(uint64_t uploaded, uint64_t refused, uint64_t not_sent,
          " not sent" + (unfinished ? " (" + WithThousands(unfinished) + " of them left by unfinished imports)" : "");
 }
 
+// One campaign of `ledger stats`, as a text row and as JSON.
+SummaryRows::value_type StatsRow(const CampaignStats& s) {
+  return {s.campaign, WithThousands(s.count) + " codes" + (s.keyed ? " (" + WithThousands(s.keyed) + " keyed)" : "") +
+                          (s.undelivered ? ", " + WithThousands(s.undelivered) + " undelivered" : "") + ", " +
+                          FormatTimestamp(s.first_issued_at) + " .. " + FormatTimestamp(s.last_issued_at) + "; " +
+                          UploadCounts(s.uploaded, s.refused, s.not_uploaded(), s.not_sent)};
+}
+
+json StatsJson(const CampaignStats& s) {
+  return {{"campaign", s.campaign},
+          {"codes", s.count},
+          {"keyed", s.keyed},
+          {"delivered", s.count - s.undelivered},
+          {"undelivered", s.undelivered},
+          {"first_issued_at", FormatTimestamp(s.first_issued_at)},
+          {"last_issued_at", FormatTimestamp(s.last_issued_at)},
+          {"uploaded", s.uploaded},
+          {"refused", s.refused},
+          {"not_sent", s.not_uploaded()},
+          {"not_sent_unfinished", s.not_sent}};
+}
+
 int Stats(Ledger& ledger, bool as_json, Context& ctx, Diagnostics& diag) {
   auto stats = ledger.Stats();
   if (!stats.ok()) return diag.Fail(stats.status());
@@ -112,22 +134,8 @@ int Stats(Ledger& ledger, bool as_json, Context& ctx, Diagnostics& diag) {
     uploaded += s.uploaded;
     refused += s.refused;
     not_sent += s.not_uploaded();
-    rows.push_back({s.campaign, WithThousands(s.count) + " codes" +
-                                    (s.keyed ? " (" + WithThousands(s.keyed) + " keyed)" : "") +
-                                    (s.undelivered ? ", " + WithThousands(s.undelivered) + " undelivered" : "") + ", " +
-                                    FormatTimestamp(s.first_issued_at) + " .. " + FormatTimestamp(s.last_issued_at) +
-                                    "; " + UploadCounts(s.uploaded, s.refused, s.not_uploaded(), s.not_sent)});
-    campaigns.push_back({{"campaign", s.campaign},
-                         {"codes", s.count},
-                         {"keyed", s.keyed},
-                         {"delivered", s.count - s.undelivered},
-                         {"undelivered", s.undelivered},
-                         {"first_issued_at", FormatTimestamp(s.first_issued_at)},
-                         {"last_issued_at", FormatTimestamp(s.last_issued_at)},
-                         {"uploaded", s.uploaded},
-                         {"refused", s.refused},
-                         {"not_sent", s.not_uploaded()},
-                         {"not_sent_unfinished", s.not_sent}});
+    rows.push_back(StatsRow(s));
+    campaigns.push_back(StatsJson(s));
   }
   if (as_json) {
     ctx.out << json{{"ledger", ledger.path()},
@@ -155,72 +163,95 @@ struct ExportFilter {
 };
 
 // --since/--until: ISO 8601 times, as everywhere (a usage error when unreadable).
-bool ReadTime(const po::variables_map& vm, const char* name, std::optional<TimeMs>* out, Diagnostics& diag) {
-  if (!vm.count(name)) return true;
+Status ReadTime(const po::variables_map& vm, const char* name, std::optional<TimeMs>* out) {
+  if (!vm.count(name)) return Status::Ok();
   std::string error;
   *out = ParseTimestamp(vm[name].as<std::string>(), &error);
-  if (*out) return true;
-  diag.Error(std::string("ledger export: --") + name + ": " + error);
-  return false;
+  if (*out) return Status::Ok();
+  return Status::Usage(std::string("ledger export: --") + name + ": " + error);
 }
 
-int Export(Ledger& ledger, const po::variables_map& vm, Context& ctx, Diagnostics& diag) {
-  if (!vm.count("format")) return diag.Fail(Status::Usage("ledger export: -f FORMAT is required"));
-  auto format = ParseFormat(vm["format"].as<std::string>());
-  if (!format)
-    return diag.Fail(Status::Usage("ledger export: -f: use csv, json, jsonapi or imports"));
+struct ExportArgs {
+  OutputFormat format = OutputFormat::kCsv;
   ExportFilter filter;
-  if (vm.count("campaign")) filter.campaign = vm["campaign"].as<std::string>();
-  if (!ReadTime(vm, "since", &filter.since, diag) || !ReadTime(vm, "until", &filter.until, diag)) return kExitUsage;
+  std::string path;
+  bool force = false;
+};
 
-  // The columns: code, and the promotion rule when any code has one. jsonapi and imports need it
-  // on every code; an imports document has one parent rule, so imports take one rule's codes.
+Result<ExportArgs> ReadExportArgs(const po::variables_map& vm) {
+  if (!vm.count("format")) return Status::Usage("ledger export: -f FORMAT is required");
+  auto format = ParseFormat(vm["format"].as<std::string>());
+  if (!format) return Status::Usage("ledger export: -f: use csv, json, jsonapi or imports");
+  ExportArgs o;
+  o.format = *format;
+  if (vm.count("campaign")) o.filter.campaign = vm["campaign"].as<std::string>();
+  COUPONGEN_RETURN_IF_ERROR(ReadTime(vm, "since", &o.filter.since));
+  COUPONGEN_RETURN_IF_ERROR(ReadTime(vm, "until", &o.filter.until));
+  o.path = vm["output"].as<std::string>();
+  o.force = vm.count("force") > 0;
+  return o;
+}
+
+// The columns: code, and the promotion rule when any code has one. jsonapi and imports need it
+// on every code; an imports document has one parent rule, so imports take one rule's codes.
+Result<WriterOptions> ExportColumns(Ledger& ledger, const ExportArgs& o) {
   WriterOptions wo;
-  wo.format = *format;
-  wo.campaign = filter.campaign.value_or("ledger-export");
+  wo.format = o.format;
+  wo.campaign = o.filter.campaign.value_or("ledger-export");
   bool without_rule = false;
   std::vector<std::string> rules;
-  Status s = ledger.ForEachEntry([&](const LedgerEntry& e) {
-    if (!filter.Keeps(e)) return Status::Ok();
+  COUPONGEN_RETURN_IF_ERROR(ledger.ForEachEntry([&](const LedgerEntry& e) {
+    if (!o.filter.Keeps(e)) return Status::Ok();
     if (e.promotion_rule_id.empty()) without_rule = true;
     else if (std::find(rules.begin(), rules.end(), e.promotion_rule_id) == rules.end() && rules.size() < 2)
       rules.push_back(e.promotion_rule_id);
     return Status::Ok();
-  });
-  if (!s.ok()) return diag.Fail(s);
-  if (without_rule && (*format == OutputFormat::kJsonApi || *format == OutputFormat::kImports))
-    return diag.Fail(Status::Invalid("ledger export: some codes have no promotion rule, which " +
-                                     std::string(FormatName(*format)) +
-                                     " needs: export as csv or json, or choose a campaign with --campaign"));
-  if (*format == OutputFormat::kImports && rules.size() > 1)
-    return diag.Fail(Status::Invalid("ledger export: the codes belong to more than one promotion rule (" + rules[0] +
-                                     ", " + rules[1] + ", ...), and an imports document has one parent: "
-                                     "export one campaign at a time with --campaign"));
+  }));
+  if (without_rule && (o.format == OutputFormat::kJsonApi || o.format == OutputFormat::kImports))
+    return Status::Invalid("ledger export: some codes have no promotion rule, which " + std::string(FormatName(o.format)) +
+                           " needs: export as csv or json, or choose a campaign with --campaign");
+  if (o.format == OutputFormat::kImports && rules.size() > 1)
+    return Status::Invalid("ledger export: the codes belong to more than one promotion rule (" + rules[0] + ", " +
+                           rules[1] + ", ...), and an imports document has one parent: "
+                           "export one campaign at a time with --campaign");
   if (!rules.empty()) {
     wo.fields.Add(Field::kPromotionRuleId);
     wo.parent_rule_id = rules[0];
   }
-  const std::string path = vm["output"].as<std::string>();
-  RunFiles inputs;
-  inputs.AddLedger(ledger.path());
-  if (Status c = CheckOutputsAreNotInputs({path}, inputs); !c.ok()) return diag.Fail(c);
-  auto out = OpenOutput(path, vm.count("force") > 0, ctx);
-  if (!out.ok()) return diag.Fail(out.status());
-  auto writer = MakeCouponWriter(wo, *out->sink);
+  return wo;
+}
+
+// The filtered entries written through `wo`: how many.
+Result<uint64_t> WriteExport(Ledger& ledger, const ExportArgs& o, const WriterOptions& wo, Output& out) {
+  auto writer = MakeCouponWriter(wo, *out.sink);
   Coupon c;
   uint64_t n = 0;
-  s = ledger.ForEachEntry([&](const LedgerEntry& e) {
-    if (!filter.Keeps(e)) return Status::Ok();
+  COUPONGEN_RETURN_IF_ERROR(ledger.ForEachEntry([&](const LedgerEntry& e) {
+    if (!o.filter.Keeps(e)) return Status::Ok();
     c.code = e.code;
     c.promotion_rule_id = e.promotion_rule_id.empty() ? std::nullopt : std::optional(e.promotion_rule_id);
     ++n;
     return writer->Write(c);
-  });
-  if (s.ok()) s = writer->Finish();
-  if (s.ok()) s = out->Close();
-  if (s.ok()) s = out->Commit();
-  if (!s.ok()) return diag.Fail(s);
-  diag.Info("coupongen: exported " + WithThousands(n) + " codes to " + out->Describe(path));
+  }));
+  COUPONGEN_RETURN_IF_ERROR(writer->Finish());
+  COUPONGEN_RETURN_IF_ERROR(out.Close());
+  COUPONGEN_RETURN_IF_ERROR(out.Commit());
+  return n;
+}
+
+int Export(Ledger& ledger, const po::variables_map& vm, Context& ctx, Diagnostics& diag) {
+  auto options = ReadExportArgs(vm);
+  if (!options.ok()) return diag.Fail(options.status());
+  auto columns = ExportColumns(ledger, *options);
+  if (!columns.ok()) return diag.Fail(columns.status());
+  RunFiles inputs;
+  inputs.AddLedger(ledger.path());
+  if (Status c = CheckOutputsAreNotInputs({options->path}, inputs); !c.ok()) return diag.Fail(c);
+  auto out = OpenOutput(options->path, options->force, ctx);
+  if (!out.ok()) return diag.Fail(out.status());
+  auto n = WriteExport(ledger, *options, *columns, *out);
+  if (!n.ok()) return diag.Fail(n.status());
+  diag.Info("coupongen: exported " + WithThousands(*n) + " codes to " + out->Describe(options->path));
   return kExitSuccess;
 }
 

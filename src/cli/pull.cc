@@ -28,72 +28,92 @@ po::options_description PullOptions() {
   return d;
 }
 
-int RunPull(const po::variables_map& vm, Context& ctx) {
-  Diagnostics diag(ctx.err, vm.count("quiet") > 0);
+namespace {
+
+struct PullArgs {
   cl::PullFilter filter;
+  OutputFormat format = OutputFormat::kCsv;
+  int64_t timeout_ms = 0;
+  std::string output_path;
+  bool force = false;
+};
+
+Result<PullArgs> ReadPullArgs(const po::variables_map& vm) {
+  PullArgs o;
   int chosen = 0;
-  if (vm.count("promotion-rule")) filter = {"promotion_rule_id_eq", vm["promotion-rule"].as<std::string>()}, ++chosen;
-  if (vm.count("promotion")) filter = {"promotion_rule_promotion_id_eq", vm["promotion"].as<std::string>()}, ++chosen;
-  if (vm.count("prefix")) filter = {"code_start", vm["prefix"].as<std::string>()}, ++chosen;
-  if (vm.count("all")) filter = {}, ++chosen;
-  if (chosen != 1)
-    return diag.Fail(Status::Usage("pull: give exactly one of --promotion-rule ID, --promotion ID, --prefix TEXT, --all"));
-  if (!filter.key.empty() && filter.value.empty()) return diag.Fail(Status::Usage("pull: the filter value is empty"));
+  if (vm.count("promotion-rule")) o.filter = {"promotion_rule_id_eq", vm["promotion-rule"].as<std::string>()}, ++chosen;
+  if (vm.count("promotion")) o.filter = {"promotion_rule_promotion_id_eq", vm["promotion"].as<std::string>()}, ++chosen;
+  if (vm.count("prefix")) o.filter = {"code_start", vm["prefix"].as<std::string>()}, ++chosen;
+  if (vm.count("all")) o.filter = {}, ++chosen;
+  if (chosen != 1) return Status::Usage("pull: give exactly one of --promotion-rule ID, --promotion ID, --prefix TEXT, --all");
+  if (!o.filter.key.empty() && o.filter.value.empty()) return Status::Usage("pull: the filter value is empty");
   const std::string format_name = vm["format"].as<std::string>();
   if (format_name != "csv" && format_name != "json")
-    return diag.Fail(Status::Usage("pull: -f: unknown format '" + format_name + "' (use csv or json)"));
+    return Status::Usage("pull: -f: unknown format '" + format_name + "' (use csv or json)");
+  o.format = format_name == "csv" ? OutputFormat::kCsv : OutputFormat::kJson;
   std::string why;
   auto timeout = ParseDuration(vm["timeout"].as<std::string>(), &why);
   if (!timeout || *timeout <= 0)
-    return diag.Fail(Status::Usage("pull: --timeout: '" + vm["timeout"].as<std::string>() + "' (e.g. 90s, 30m, 2h)"));
-  const std::string output_path = vm["output"].as<std::string>();
-  const bool force = vm.count("force") > 0;
-  if (!force && WouldReplace(output_path))
-    return diag.Fail(Status::IoError(output_path + " already exists (use --force to replace it)"));
-  auto credentials = LoadCommerceLayerCredentials(vm);
-  if (!credentials.ok()) return diag.Fail(credentials.status());
+    return Status::Usage("pull: --timeout: '" + vm["timeout"].as<std::string>() + "' (e.g. 90s, 30m, 2h)");
+  o.timeout_ms = *timeout;
+  o.output_path = vm["output"].as<std::string>();
+  o.force = vm.count("force") > 0;
+  if (!o.force && WouldReplace(o.output_path))
+    return Status::IoError(o.output_path + " already exists (use --force to replace it)");
+  return o;
+}
 
-  auto http = cl::MakeCurlHttpClient(vm.count("ca-file") ? vm["ca-file"].as<std::string>() : "");
-  cl::Client client(*credentials, *http, cl::RetryPolicy::FromEnvironment(),
-                    std::chrono::steady_clock::now() + std::chrono::milliseconds(*timeout));
-  auto pulled = cl::Pull(client, filter, [&](int done, int total, uint64_t got) {
-    diag.Info("coupongen: export " + std::to_string(done) + "/" + std::to_string(total) + ": " + WithThousands(got) +
-              " coupons");
-  });
-  if (!pulled.ok()) return diag.Fail(pulled.status());
-
+// The coupons, written atomically; csv cannot carry metadata, which is then left out (*dropped).
+Status WritePulled(const std::vector<Coupon>& coupons, const PullArgs& o, Output& out, bool* dropped) {
   WriterOptions wo;
-  wo.format = format_name == "csv" ? OutputFormat::kCsv : OutputFormat::kJson;
-  bool dropped_metadata = false;
-  for (const auto& c : pulled->coupons) wo.fields.Merge(FieldSet::Of(c));
-  if (wo.format == OutputFormat::kCsv && wo.fields.Has(Field::kMetadata)) {
-    dropped_metadata = true;
+  wo.format = o.format;
+  for (const auto& c : coupons) wo.fields.Merge(FieldSet::Of(c));
+  *dropped = wo.format == OutputFormat::kCsv && wo.fields.Has(Field::kMetadata);
+  if (*dropped) {
     FieldSet without;
     for (unsigned f = 0; f < static_cast<unsigned>(Field::kCount); ++f)
       if (static_cast<Field>(f) != Field::kMetadata && wo.fields.Has(static_cast<Field>(f))) without.Add(static_cast<Field>(f));
     wo.fields = without;
   }
-  auto out = OpenOutput(output_path, force, ctx);
-  if (!out.ok()) return diag.Fail(out.status());
-  auto writer = MakeCouponWriter(wo, *out->sink);
-  Status s;
-  for (const auto& c : pulled->coupons) {
-    if (!s.ok()) break;
-    if (dropped_metadata && c.metadata) {
+  auto writer = MakeCouponWriter(wo, *out.sink);
+  for (const auto& c : coupons) {
+    if (*dropped && c.metadata) {
       Coupon copy = c;
       copy.metadata.reset();
-      s = writer->Write(copy);
+      COUPONGEN_RETURN_IF_ERROR(writer->Write(copy));
     } else {
-      s = writer->Write(c);
+      COUPONGEN_RETURN_IF_ERROR(writer->Write(c));
     }
   }
-  if (s.ok()) s = writer->Finish();
-  if (s.ok()) s = out->Close();
-  if (s.ok()) s = out->Commit();
-  if (!s.ok()) return diag.Fail(s);
+  COUPONGEN_RETURN_IF_ERROR(writer->Finish());
+  COUPONGEN_RETURN_IF_ERROR(out.Close());
+  return out.Commit();
+}
+
+}  // namespace
+
+int RunPull(const po::variables_map& vm, Context& ctx) {
+  Diagnostics diag(ctx.err, vm.count("quiet") > 0);
+  auto options = ReadPullArgs(vm);
+  if (!options.ok()) return diag.Fail(options.status());
+  auto credentials = LoadCommerceLayerCredentials(vm);
+  if (!credentials.ok()) return diag.Fail(credentials.status());
+
+  auto http = cl::MakeCurlHttpClient(vm.count("ca-file") ? vm["ca-file"].as<std::string>() : "");
+  cl::Client client(*credentials, *http, cl::RetryPolicy::FromEnvironment(),
+                    std::chrono::steady_clock::now() + std::chrono::milliseconds(options->timeout_ms));
+  auto pulled = cl::Pull(client, options->filter, [&](int done, int total, uint64_t got) {
+    diag.Info("coupongen: export " + std::to_string(done) + "/" + std::to_string(total) + ": " + WithThousands(got) +
+              " coupons");
+  });
+  if (!pulled.ok()) return diag.Fail(pulled.status());
+  auto out = OpenOutput(options->output_path, options->force, ctx);
+  if (!out.ok()) return diag.Fail(out.status());
+  bool dropped_metadata = false;
+  if (Status s = WritePulled(pulled->coupons, *options, *out, &dropped_metadata); !s.ok()) return diag.Fail(s);
   if (dropped_metadata) diag.Warn("pull: metadata cannot be written as csv and was left out (use -f json to keep it)");
   diag.Info("coupongen: pulled " + WithThousands(pulled->coupons.size()) + " coupons in " +
-            std::to_string(pulled->exports) + " exports (" + out->Describe(output_path) + ")");
+            std::to_string(pulled->exports) + " exports (" + out->Describe(options->output_path) + ")");
   return kExitSuccess;
 }
 

@@ -62,43 +62,37 @@ SequenceRange ShardOf(SequenceRange run, Shard shard) {
   return SequenceRange{run.start + begin, end - begin};
 }
 
-bool ReadKeyedFlags(const po::variables_map& vm, KeyedFlags* flags, std::optional<int64_t>* count, Diagnostics& diag) {
-  std::string why;
-  if (vm.count("range")) {
-    std::string text = vm["range"].as<std::string>();
-    flags->range = ParseRange(text, &why);
-    if (!flags->range) {
-      diag.Error("generate: --range: " + why + ", not '" + text + "'");
-      return false;
-    }
-    const auto n = static_cast<int64_t>(flags->range->count);
-    if (*count && **count != n) {
-      diag.Error("generate: -n " + std::to_string(**count) + " and --range " + text +
-                 " give different counts: --range's COUNT is the count (leave -n out)");
-      return false;
-    }
-    *count = n;
-  }
+namespace {
+
+// --range START:COUNT; its COUNT is the run's (-n, when given, must agree).
+Status ReadRange(const po::variables_map& vm, KeyedFlags* flags, std::optional<int64_t>* count) {
+  if (!vm.count("range")) return Status::Ok();
+  std::string why, text = vm["range"].as<std::string>();
+  flags->range = ParseRange(text, &why);
+  if (!flags->range) return Status::Usage("generate: --range: " + why + ", not '" + text + "'");
+  const auto n = static_cast<int64_t>(flags->range->count);
+  if (*count && **count != n)
+    return Status::Usage("generate: -n " + std::to_string(**count) + " and --range " + text +
+                         " give different counts: --range's COUNT is the count (leave -n out)");
+  *count = n;
+  return Status::Ok();
+}
+
+// --shard auto (with --shards N from the scheduler's environment) or --shard I/N.
+Status ReadShard(const po::variables_map& vm, KeyedFlags* flags, Diagnostics& diag) {
   const bool auto_shard = vm.count("shard") && vm["shard"].as<std::string>() == "auto";
   std::optional<uint64_t> shards;
+  std::string why;
   if (vm.count("shards")) {
     std::string text = vm["shards"].as<std::string>();
-    if (!auto_shard) {
-      diag.Error("generate: --shards needs --shard auto (with --shard I/N, N is the number of shards)");
-      return false;
-    }
+    if (!auto_shard) return Status::Usage("generate: --shards needs --shard auto (with --shard I/N, N is the number of shards)");
     shards = ParseDecimal(text);
-    if (!shards || *shards < 1 || *shards > 1000000) {
-      diag.Error("generate: --shards: must be a number of shards between 1 and 1,000,000, not '" + text + "'");
-      return false;
-    }
+    if (!shards || *shards < 1 || *shards > 1000000)
+      return Status::Usage("generate: --shards: must be a number of shards between 1 and 1,000,000, not '" + text + "'");
   }
   if (auto_shard) {
     auto from = ShardFromScheduler(SchedulerEnvironment(), shards, &why);
-    if (!from) {
-      diag.Error("generate: --shard auto: " + why);
-      return false;
-    }
+    if (!from) return Status::Usage("generate: --shard auto: " + why);
     flags->shard = from->shard;
     if (!vm.count("quiet"))
       diag.Info("coupongen: --shard auto: shard " + std::to_string(from->shard.index) + "/" +
@@ -106,18 +100,21 @@ bool ReadKeyedFlags(const po::variables_map& vm, KeyedFlags* flags, std::optiona
   } else if (vm.count("shard")) {
     std::string text = vm["shard"].as<std::string>();
     flags->shard = ParseShard(text, &why);
-    if (!flags->shard) {
-      diag.Error("generate: --shard: " + why + ", not '" + text + "'");
-      return false;
-    }
+    if (!flags->shard) return Status::Usage("generate: --shard: " + why + ", not '" + text + "'");
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ReadKeyedFlags(const po::variables_map& vm, KeyedFlags* flags, std::optional<int64_t>* count, Diagnostics& diag) {
+  COUPONGEN_RETURN_IF_ERROR(ReadRange(vm, flags, count));
+  COUPONGEN_RETURN_IF_ERROR(ReadShard(vm, flags, diag));
   flags->create_key = vm.count("create-key") > 0;
-  if (flags->create_key && (flags->range || flags->shard)) {
-    diag.Error("generate: --create-key cannot be used with --range or --shard: every part of a campaign must use the "
-               "same key, so create it once (coupongen keygen FILE) and copy it to each machine");
-    return false;
-  }
-  return true;
+  if (flags->create_key && (flags->range || flags->shard))
+    return Status::Usage("generate: --create-key cannot be used with --range or --shard: every part of a campaign must "
+                         "use the same key, so create it once (coupongen keygen FILE) and copy it to each machine");
+  return Status::Ok();
 }
 
 std::string RangeText(SequenceRange range) {

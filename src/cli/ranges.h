@@ -47,8 +47,8 @@ SequenceRange ShardOf(SequenceRange run, Shard shard);
 
 /// Reads --range, --shard (I/N, or auto: from the scheduler's environment variables, with --shards)
 /// and --create-key. --range's COUNT is the run's count: it sets *count
-/// (-n), and a different -n is a usage error. Reports usage errors through `diag`; false on error.
-bool ReadKeyedFlags(const po::variables_map& vm, KeyedFlags* flags, std::optional<int64_t>* count, Diagnostics& diag);
+/// (-n), and a different -n is a usage error. Returns usage errors; `diag` only says which shard --shard auto chose.
+Status ReadKeyedFlags(const po::variables_map& vm, KeyedFlags* flags, std::optional<int64_t>* count, Diagnostics& diag);
 
 /// "0..9,999"
 std::string RangeText(SequenceRange range);

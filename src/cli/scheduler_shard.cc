@@ -109,33 +109,35 @@ Environment SchedulerEnvironment() {
   return env;
 }
 
-std::optional<SchedulerShard> ShardFromScheduler(const Environment& env, std::optional<uint64_t> shards,
-                                                 std::string* error) {
-  // N given by the user: --shards, or COUPONGEN_SHARDS; both must agree.
-  std::optional<uint64_t> given;
-  std::string given_text;
-  if (Get(env, "COUPONGEN_SHARDS")) {
-    given = Numeric(env, "COUPONGEN_SHARDS", error);
-    if (!given) return std::nullopt;
-    given_text = Var("COUPONGEN_SHARDS", std::to_string(*given));
-  }
-  if (shards) {
-    if (given && *given != *shards) {
-      *error = "--shards " + std::to_string(*shards) + " and " + given_text + " disagree";
-      return std::nullopt;
-    }
-    given = shards;
-    given_text = "--shards " + std::to_string(*shards);
-  }
+namespace {
 
+// N given by the user: --shards, or COUPONGEN_SHARDS; both must agree. *text names where it came from.
+bool GivenShards(const Environment& env, std::optional<uint64_t> shards, std::optional<uint64_t>* given,
+                 std::string* text, std::string* error) {
+  if (Get(env, "COUPONGEN_SHARDS")) {
+    *given = Numeric(env, "COUPONGEN_SHARDS", error);
+    if (!*given) return false;
+    *text = Var("COUPONGEN_SHARDS", std::to_string(**given));
+  }
+  if (!shards) return true;
+  if (*given && **given != *shards) {
+    *error = "--shards " + std::to_string(*shards) + " and " + *text + " disagree";
+    return false;
+  }
+  *given = shards;
+  *text = "--shards " + std::to_string(*shards);
+  return true;
+}
+
+// What each scheduler whose variables are set says; at least one must be.
+std::optional<std::vector<Reading>> ReadSchedulers(const Environment& env, std::string* error) {
   std::vector<Reading> readings;
   auto add = [&](std::optional<Reading> r) {
     if (!r) return false;
     readings.push_back(std::move(*r));
     return true;
   };
-  if (Get(env, "JOB_COMPLETION_INDEX") &&
-      !add(ReadIndexOnly(env, "Kubernetes Indexed Job", "JOB_COMPLETION_INDEX", error)))
+  if (Get(env, "JOB_COMPLETION_INDEX") && !add(ReadIndexOnly(env, "Kubernetes Indexed Job", "JOB_COMPLETION_INDEX", error)))
     return std::nullopt;
   if (Get(env, "SLURM_ARRAY_TASK_ID") && !add(ReadSlurm(env, error))) return std::nullopt;
   if (Get(env, "AWS_BATCH_JOB_ARRAY_INDEX") &&
@@ -147,44 +149,60 @@ std::optional<SchedulerShard> ShardFromScheduler(const Environment& env, std::op
              "outside a scheduler use --shard I/N";
     return std::nullopt;
   }
+  return readings;
+}
 
-  // Each reading's N: the scheduler's, which what the user gave must not contradict, or the user's.
-  for (auto& r : readings) {
-    if (r.count) {
-      if (given && *given != *r.count) {
-        *error = given_text + " contradicts " + r.count_vars + " (" + r.scheduler + ")";
-        return std::nullopt;
-      }
-    } else if (given) {
-      r.count = given;
-      r.count_vars = given_text;
-    } else {
-      *error = r.scheduler + ": " + r.index_vars + " gives the index but not the number of shards: pass --shards N " +
-               "or set COUPONGEN_SHARDS";
-      return std::nullopt;
+// A reading's N: the scheduler's, which what the user gave must not contradict, or the user's;
+// then the index must be below it.
+bool SettleCount(Reading& r, std::optional<uint64_t> given, const std::string& given_text, std::string* error) {
+  if (r.count) {
+    if (given && *given != *r.count) {
+      *error = given_text + " contradicts " + r.count_vars + " (" + r.scheduler + ")";
+      return false;
     }
-    if (*r.count < 1 || *r.count > kMaxShards) {
-      *error = r.count_vars + ": the number of shards must be between 1 and 1,000,000";
-      return std::nullopt;
-    }
-    if (r.index >= *r.count) {
-      *error = r.index_vars + " is not below the number of shards, " + r.count_vars + " (shards are numbered 0 to " +
-               std::to_string(*r.count - 1) + ")";
-      return std::nullopt;
-    }
+  } else if (given) {
+    r.count = given;
+    r.count_vars = given_text;
+  } else {
+    *error = r.scheduler + ": " + r.index_vars + " gives the index but not the number of shards: pass --shards N " +
+             "or set COUPONGEN_SHARDS";
+    return false;
   }
-  for (const auto& r : readings)
-    if (r.index != readings[0].index || *r.count != *readings[0].count) {
-      *error = "the schedulers' variables disagree: " + readings[0].index_vars + ", " + readings[0].count_vars + " (" +
-               readings[0].scheduler + ": shard " + ShardText(readings[0].index, *readings[0].count) + ") but " +
-               r.index_vars + ", " + r.count_vars + " (" + r.scheduler + ": shard " + ShardText(r.index, *r.count) +
-               ")";
+  if (*r.count < 1 || *r.count > kMaxShards) {
+    *error = r.count_vars + ": the number of shards must be between 1 and 1,000,000";
+    return false;
+  }
+  if (r.index >= *r.count) {
+    *error = r.index_vars + " is not below the number of shards, " + r.count_vars + " (shards are numbered 0 to " +
+             std::to_string(*r.count - 1) + ")";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<SchedulerShard> ShardFromScheduler(const Environment& env, std::optional<uint64_t> shards,
+                                                 std::string* error) {
+  std::optional<uint64_t> given;
+  std::string given_text;
+  if (!GivenShards(env, shards, &given, &given_text, error)) return std::nullopt;
+  auto readings = ReadSchedulers(env, error);
+  if (!readings) return std::nullopt;
+  for (auto& r : *readings)
+    if (!SettleCount(r, given, given_text, error)) return std::nullopt;
+  const Reading& first = readings->front();
+  for (const auto& r : *readings)
+    if (r.index != first.index || *r.count != *first.count) {
+      *error = "the schedulers' variables disagree: " + first.index_vars + ", " + first.count_vars + " (" +
+               first.scheduler + ": shard " + ShardText(first.index, *first.count) + ") but " + r.index_vars + ", " +
+               r.count_vars + " (" + r.scheduler + ": shard " + ShardText(r.index, *r.count) + ")";
       return std::nullopt;
     }
   std::string source;
-  for (const auto& r : readings)
+  for (const auto& r : *readings)
     source += (source.empty() ? "" : "; ") + r.scheduler + ": " + r.index_vars + ", " + r.count_vars;
-  return SchedulerShard{Shard{readings[0].index, *readings[0].count}, source};
+  return SchedulerShard{Shard{first.index, *first.count}, source};
 }
 
 }  // namespace coupongen

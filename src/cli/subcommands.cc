@@ -62,12 +62,23 @@ const Subcommand* FindSubcommand(const std::string& name) {
   return nullptr;
 }
 
-int RunCommandLine(const std::vector<std::string>& args, Context& ctx) {
-  if (args.empty()) {
-    PrintUsage(ctx.err);
-    return kExitUsage;
+namespace {
+
+// `coupongen help [COMMAND]`: the list of commands (also for `help help`), or one command's help.
+int RunHelp(const std::vector<std::string>& args, Context& ctx) {
+  if (args.size() == 1 || args[1] == "help" || args[1] == "--help" || args[1] == "-h") {
+    PrintUsage(ctx.out);
+    return kExitSuccess;
   }
-  const std::string& first = args[0];
+  if (const Subcommand* cmd = FindSubcommand(args[1])) {
+    PrintCommandHelp(*cmd, ctx.out);
+    return kExitSuccess;
+  }
+  return UnknownCommand(args[1], ctx);
+}
+
+// What comes before a command: --help, --version, or an unknown option.
+int RunToolOption(const std::string& first, Context& ctx) {
   if (first == "-h" || first == "--help") {
     PrintUsage(ctx.out);
     return kExitSuccess;
@@ -76,29 +87,22 @@ int RunCommandLine(const std::vector<std::string>& args, Context& ctx) {
     ctx.out << "coupongen " COUPONGEN_VERSION "\n";
     return kExitSuccess;
   }
-  if (first == "help") {
-    if (args.size() == 1) {
-      PrintUsage(ctx.out);
-      return kExitSuccess;
-    }
-    // `help help`, `help --help`, `help -h`: the help of help is the list of commands.
-    if (args[1] == "help" || args[1] == "--help" || args[1] == "-h") {
-      PrintUsage(ctx.out);
-      return kExitSuccess;
-    }
-    if (const Subcommand* cmd = FindSubcommand(args[1])) {
-      PrintCommandHelp(*cmd, ctx.out);
-      return kExitSuccess;
-    }
-    return UnknownCommand(args[1], ctx);
-  }
-  if (!first.empty() && first[0] == '-') {
-    Diagnostics diag(ctx.err, false);
-    std::string hint = ClosestMatch(first, {"--help", "--version"});
-    diag.Error("unknown option '" + first + "'" + (hint.empty() ? "" : ", did you mean '" + hint + "'?") +
-               " (a command comes first: run 'coupongen --help')");
+  std::string hint = ClosestMatch(first, {"--help", "--version"});
+  Diagnostics(ctx.err, false).Error("unknown option '" + first + "'" + (hint.empty() ? "" : ", did you mean '" + hint + "'?") +
+                                    " (a command comes first: run 'coupongen --help')");
+  return kExitUsage;
+}
+
+}  // namespace
+
+int RunCommandLine(const std::vector<std::string>& args, Context& ctx) {
+  if (args.empty()) {
+    PrintUsage(ctx.err);
     return kExitUsage;
   }
+  const std::string& first = args[0];
+  if (first == "help") return RunHelp(args, ctx);
+  if (!first.empty() && first[0] == '-') return RunToolOption(first, ctx);
   const Subcommand* cmd = FindSubcommand(first);
   if (!cmd) return UnknownCommand(first, ctx);
   po::variables_map vm;

@@ -75,27 +75,21 @@ std::string FormatRows(const SummaryRows& rows, const std::string& indent) {
   return out;
 }
 
-nlohmann::json PlanJson(const Plan& p, const Problems& problems) {
-  nlohmann::json j;
-  int errors = 0, warnings = 0;
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& pr : problems) {
-    (pr.is_error() ? errors : warnings)++;
-    nlohmann::json e = {{"severity", pr.is_error() ? "error" : "warning"}, {"message", pr.message}, {"text", pr.ToString()}};
-    if (!pr.key.empty()) e["key"] = pr.key;
-    if (pr.line) {
-      e["line"] = pr.line;
-      e["column"] = pr.column;
-    }
-    if (!pr.where.empty()) e["where"] = pr.where;
-    list.push_back(e);
+namespace {
+
+nlohmann::json ProblemJson(const Problem& pr) {
+  nlohmann::json e = {{"severity", pr.is_error() ? "error" : "warning"}, {"message", pr.message}, {"text", pr.ToString()}};
+  if (!pr.key.empty()) e["key"] = pr.key;
+  if (pr.line) {
+    e["line"] = pr.line;
+    e["column"] = pr.column;
   }
-  j["valid"] = errors == 0;
-  j["campaign"] = p.campaign;
-  if (p.promotion_name) j["promotion"] = *p.promotion_name;
-  j["count"] = p.count;
-  j["mode"] = p.mode == CodeMode::kKeyed ? "keyed" : "random";
-  if (p.key_file) j["key_file"] = *p.key_file;
+  if (!pr.where.empty()) e["where"] = pr.where;
+  return e;
+}
+
+// The codes' rules: shape, alphabet, check character, blocklist, keyspace.
+void AddCodeRules(const Plan& p, nlohmann::json& j) {
   j["code_shape"] = p.shape.Display();
   j["code_length"] = p.shape.length();
   j["random_length"] = p.shape.random_length() - p.rules.check_length();
@@ -114,6 +108,25 @@ nlohmann::json PlanJson(const Plan& p, const Problems& problems) {
   j["entropy_bits"] = std::round(p.keyspace.entropy_bits * 100) / 100;
   j["guess_odds"] = static_cast<double>(p.keyspace.GuessOdds(p.count));
   j["guess_odds_text"] = OddsText(p.keyspace.GuessOdds(p.count));
+}
+
+}  // namespace
+
+nlohmann::json PlanJson(const Plan& p, const Problems& problems) {
+  nlohmann::json j;
+  int errors = 0, warnings = 0;
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& pr : problems) {
+    (pr.is_error() ? errors : warnings)++;
+    list.push_back(ProblemJson(pr));
+  }
+  j["valid"] = errors == 0;
+  j["campaign"] = p.campaign;
+  if (p.promotion_name) j["promotion"] = *p.promotion_name;
+  j["count"] = p.count;
+  j["mode"] = p.mode == CodeMode::kKeyed ? "keyed" : "random";
+  if (p.key_file) j["key_file"] = *p.key_file;
+  AddCodeRules(p, j);
   j["expires_at"] = p.expires_at ? nlohmann::json(FormatTimestamp(*p.expires_at)) : nlohmann::json(nullptr);
   if (p.expires_at) j["expiry_source"] = p.expiry_source;
   j["format"] = FormatName(p.format);

@@ -17,6 +17,30 @@ po::options_description ValidateOptions() {
   return d;
 }
 
+namespace {
+
+// The summary on stdout (text rows, or the plan and problems as JSON); problems on stderr.
+void PrintValidation(const LoadedSpec& spec, bool json, Context& ctx) {
+  Diagnostics diag(ctx.err, false);
+  if (json) {
+    ctx.out << PlanJson(spec.plan, spec.problems).dump(2) << '\n';
+    for (const auto& p : spec.problems) diag.Report(p);
+    return;
+  }
+  int errors = 0, warnings = 0;
+  for (const auto& p : spec.problems) (p.is_error() ? errors : warnings)++;
+  diag.ReportAll(spec.problems, spec.campaign.text);
+  // A spec that is not a YAML mapping describes nothing: only its problems are shown.
+  SummaryRows rows = spec.campaign.readable ? PlanSummary(spec.plan) : SummaryRows{};
+  rows.push_back({"problems", errors + warnings == 0 ? "none"
+                                                      : std::to_string(errors) + (errors == 1 ? " error, " : " errors, ") +
+                                                            std::to_string(warnings) + (warnings == 1 ? " warning" : " warnings") +
+                                                            " (listed on stderr)"});
+  ctx.out << FormatRows(rows);
+}
+
+}  // namespace
+
 int RunValidate(const po::variables_map& vm, Context& ctx) {
   auto now = ResolveNow(vm, ctx);
   if (!now.ok()) return Diagnostics(ctx.err, false).Fail(now.status());
@@ -34,35 +58,12 @@ int RunValidate(const po::variables_map& vm, Context& ctx) {
   }
 
   // The feasibility rule is a problem like the others, with its own exit code.
-  bool invalid = HasErrors(spec->problems);
-  bool infeasible = false;
-  if (!invalid) {
-    Status f = CheckFeasibility(plan, 0);
-    if (!f.ok()) {
-      infeasible = true;
-      spec->problems.push_back(Problem{Problem::Severity::kError, "", "", f.message(), 0, 0});
-    }
-  }
-
-  Diagnostics diag(ctx.err, false);
-  int errors = 0, warnings = 0;
-  for (const auto& p : spec->problems) (p.is_error() ? errors : warnings)++;
-  if (vm.count("json")) {
-    ctx.out << PlanJson(plan, spec->problems).dump(2) << '\n';
-    for (const auto& p : spec->problems) diag.Report(p);
-  } else {
-    diag.ReportAll(spec->problems, spec->campaign.text);
-    // A spec that is not a YAML mapping describes nothing: only its problems are shown.
-    SummaryRows rows = spec->campaign.readable ? PlanSummary(plan) : SummaryRows{};
-    rows.push_back({"problems", errors + warnings == 0 ? "none"
-                                                        : std::to_string(errors) + (errors == 1 ? " error, " : " errors, ") +
-                                                              std::to_string(warnings) + (warnings == 1 ? " warning" : " warnings") +
-                                                              " (listed on stderr)"});
-    ctx.out << FormatRows(rows);
-  }
+  const bool invalid = HasErrors(spec->problems);
+  Status feasible = invalid ? Status::Ok() : CheckFeasibility(plan, 0);
+  if (!feasible.ok()) spec->problems.push_back(Problem{Problem::Severity::kError, "", "", feasible.message(), 0, 0});
+  PrintValidation(*spec, vm.count("json") > 0, ctx);
   if (invalid) return kExitInvalid;
-  if (infeasible) return kExitInfeasible;
-  return kExitSuccess;
+  return feasible.ok() ? kExitSuccess : kExitInfeasible;
 }
 
 }  // namespace coupongen

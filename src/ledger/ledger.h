@@ -74,6 +74,14 @@ struct CampaignStats {
     return known > uploaded + refused ? known - uploaded - refused : 0;
   }
 
+  /// Adds `n` codes in upload state `state` ("uploaded", "refused", anything else: not sent), as
+  /// both backends store it.
+  void AddUploads(std::string_view state, uint64_t n) {
+    if (state == "uploaded") uploaded += n;
+    else if (state == "refused") refused += n;
+    else not_sent += n;
+  }
+
   bool operator==(const CampaignStats&) const = default;
 };
 

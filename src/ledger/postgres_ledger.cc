@@ -440,11 +440,7 @@ Result<std::vector<CampaignStats>> PostgresLedger::Stats() {
       [&](const PGresult* r, int i) {
         auto it = by_campaign.find(Text(r, i, 0));
         if (it == by_campaign.end()) return Status::Ok();  // cannot be: codes are never removed
-        const std::string_view state = Text(r, i, 1);
-        const auto n = static_cast<uint64_t>(Int(r, i, 2));
-        if (state == "uploaded") it->second.uploaded += n;
-        else if (state == "refused") it->second.refused += n;
-        else it->second.not_sent += n;
+        it->second.AddUploads(Text(r, i, 1), static_cast<uint64_t>(Int(r, i, 2)));
         return Status::Ok();
       }));
   std::vector<CampaignStats> stats;

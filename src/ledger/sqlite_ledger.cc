@@ -773,11 +773,7 @@ Result<std::vector<CampaignStats>> SqliteLedger::Stats() {
     COUPONGEN_RETURN_IF_ERROR(ForEachRow(db_.get(), path_, uploads->get(), [&](sqlite3_stmt* s) {
       auto it = by_campaign.find(ColumnText(s, 0));
       if (it == by_campaign.end()) return Status::Ok();  // cannot be: codes are never removed
-      const std::string_view state = ColumnText(s, 1);
-      const auto n = static_cast<uint64_t>(sqlite3_column_int64(s, 2));
-      if (state == "uploaded") it->second.uploaded += n;
-      else if (state == "refused") it->second.refused += n;
-      else it->second.not_sent += n;
+      it->second.AddUploads(ColumnText(s, 1), static_cast<uint64_t>(sqlite3_column_int64(s, 2)));
       return Status::Ok();
     }));
   }
