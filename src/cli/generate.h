@@ -1,23 +1,24 @@
-// Rules of `generate` that other commands running it (generate --upload) share.
+// generate's run as other commands extend it: generate --upload (cli/generate_upload.cc) checks
+// the plan before anything is made, and uploads the output once it is delivered.
 #pragma once
 
-#include <optional>
-#include <string>
+#include <functional>
 
-#include "base/status.h"
-#include "cli/output.h"
+#include "cli/command.h"
 #include "spec/plan.h"
 
 namespace coupongen {
 
-/// --seed makes predictable codes: a usage error (exit 2) with a ledger (command line or the
-/// spec's `ledger:`) or an upload, which would record or publish them. (An empty seed is refused
-/// when the command line is read.)
-Status CheckSeedOptions(const std::optional<std::string>& seed, const Plan& plan, bool upload = false);
+/// Steps a command adds to generate's run (run/pipeline.h). Either may be empty.
+struct GenerateSteps {
+  /// After the spec is read (before its problems are reported, before any output is checked or
+  /// opened): a usage error stops the run.
+  std::function<Status(const Plan&)> check;
+  /// After the run is committed, summed up and reported: its exit code is the command's.
+  std::function<int(const Plan&)> then;
+};
 
-/// The files a generate run reads, which its outputs must never replace: the spec, the
-/// recipients file, exclusion files, the ledger and its SQLite companions, the key file, the
-/// blocklist file.
-RunFiles GenerateInputs(const std::string& spec_path, const Plan& plan);
+/// generate, with `steps` (null: none).
+int RunGenerateWith(const po::variables_map& vm, Context& ctx, const GenerateSteps* steps);
 
 }  // namespace coupongen

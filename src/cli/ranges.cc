@@ -53,15 +53,6 @@ std::optional<Shard> ParseShard(std::string_view text, std::string* error) {
   return Shard{*index, *count};
 }
 
-SequenceRange ShardOf(SequenceRange run, Shard shard) {
-  // 128-bit products: I * count overflows 64 bits for large runs.
-  auto bound = [&](uint64_t i) {
-    return static_cast<uint64_t>(static_cast<unsigned __int128>(i) * run.count / shard.count);
-  };
-  uint64_t begin = bound(shard.index), end = bound(shard.index + 1);
-  return SequenceRange{run.start + begin, end - begin};
-}
-
 namespace {
 
 // --range START:COUNT; its COUNT is the run's (-n, when given, must agree).
@@ -115,10 +106,6 @@ Status ReadKeyedFlags(const po::variables_map& vm, KeyedFlags* flags, std::optio
     return Status::Usage("generate: --create-key cannot be used with --range or --shard: every part of a campaign must "
                          "use the same key, so create it once (coupongen keygen FILE) and copy it to each machine");
   return Status::Ok();
-}
-
-std::string RangeText(SequenceRange range) {
-  return WithThousands(range.start) + ".." + WithThousands(range.last());
 }
 
 }  // namespace coupongen

@@ -7,14 +7,9 @@
 #include "cli/command.h"
 #include "spec/campaign_parser.h"
 #include "spec/plan.h"
+#include "run/run_options.h"
 
 namespace coupongen {
-
-struct LoadedSpec {
-  Campaign campaign;
-  Plan plan;
-  Problems problems;
-};
 
 /// Loads SPEC (vm["spec"]) and builds its plan with `options`. An unreadable file is the error
 /// (for the caller to report); the spec's problems are collected in the result, not yet reported.

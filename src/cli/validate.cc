@@ -50,7 +50,7 @@ int RunValidate(const po::variables_map& vm, Context& ctx) {
   if (!spec.ok()) return Diagnostics(ctx.err, false).Fail(spec.status());
   const Plan& plan = spec->plan;
 
-  // Keyed mode: the key file must be there and private (cli/keyed_run.h).
+  // Keyed mode: the key file must be there and private (run/keyed_run.h).
   if (plan.mode == CodeMode::kKeyed && plan.key_file && !HasErrors(spec->problems)) {
     bool created = false;
     Status failure;

@@ -3,7 +3,7 @@
 // alphabet, the shape (prefix, suffix, pattern, groups, separator), the length, the check
 // character and the blocklist (a blocked code is skipped, shifting every later one), so a run of
 // the same campaign and key under other rules would map the same numbers to other codes, some of
-// them codes already issued. The ledger refuses such a run (cli/keyed_run.cc) and names the
+// them codes already issued. The ledger refuses such a run (run/keyed_run.cc) and names the
 // fields that changed.
 //
 // The blocklist is recorded by its CONTENT: a SHA-256 of the effective words (built-in and from

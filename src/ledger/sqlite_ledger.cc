@@ -146,7 +146,7 @@ static_assert(kApplicationId == 1667722340 && kSchemaVersion == 2, "keep kSchema
 // Schema 1 -> 2 (coupongen before reserve-then-deliver and recorded code rules): the new columns.
 // What the old rows get: delivered = 1 (a version-1 run renamed its output right after its
 // commit, so its codes were delivered, or its failure was reported then), and no rules (NULL:
-// unknown; a keyed run then records its own, which later runs must match: cli/keyed_run.cc).
+// unknown; a keyed run then records its own, which later runs must match: run/keyed_run.cc).
 constexpr char kMigrate1To2Sql[] = R"sql(
 ALTER TABLE batches ADD COLUMN delivered INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE ranges ADD COLUMN rules TEXT;

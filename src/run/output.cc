@@ -1,4 +1,4 @@
-#include "cli/output.h"
+#include "run/output.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -75,11 +75,11 @@ Status CheckOutputsAreNotInputs(const std::vector<std::string>& outputs, const R
   return Status::Ok();
 }
 
-Result<Output> OpenOutput(const std::string& path, bool force, Context& ctx) {
+Result<Output> OpenOutput(const std::string& path, bool force, std::ostream& stdout_stream, Env* env) {
   Output out;
   switch (ClassifyOutput(path)) {
     case OutputKind::kStdout:
-      out.stdout_sink = std::make_unique<OstreamSink>(ctx.out);
+      out.stdout_sink = std::make_unique<OstreamSink>(stdout_stream);
       out.sink = out.stdout_sink.get();
       return out;
     case OutputKind::kDiscard:
@@ -90,7 +90,7 @@ Result<Output> OpenOutput(const std::string& path, bool force, Context& ctx) {
       break;
   }
   InstallCleanupSignalHandlers();
-  auto file = AtomicFile::Create(path, force, ctx.env);
+  auto file = AtomicFile::Create(path, force, env);
   if (!file.ok()) return file.status();
   out.file = std::move(file).value();
   out.sink = out.file.get();
