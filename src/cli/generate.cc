@@ -171,12 +171,13 @@ int Summarize(const Plan& plan, const GenerateFlags& flags, const DeliveredRun& 
 }
 
 // The run of a spec that passed, to its summary and report. The run (its ledger session, its
-// deferred signals) ends here, before any step that follows it.
+// deferred signals) ends here, before any step that follows it (generate --upload's upload).
 int GenerateCodes(LoadedSpec* spec, const GenerateFlags& flags, Clock::time_point start, Context& ctx,
                   Diagnostics& diag) {
   if (Status s = CheckOutputs(spec->plan, flags.run, ctx); !s.ok()) return diag.Fail(s);
+  std::optional<DeferInterrupts> defer;  // destroyed last: a deferred signal kills the process once all is said
   CliNotices notices(ctx, diag, *spec, !flags.quiet && (flags.progress || ctx.err_is_tty));
-  RunIo io{ctx.out, ctx.env, ctx.random, notices};
+  RunIo io{ctx.out, ctx.env, ctx.random, notices, defer};
   auto run = RunCodes(spec, flags.run, io);
   if (!run.ok()) return diag.Fail(run.status());
   return Summarize(spec->plan, flags, *run, start, ctx, diag);

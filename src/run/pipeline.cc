@@ -36,14 +36,13 @@ Result<std::unique_ptr<CodeSet>> UniquenessTable(uint64_t count) {
   }
 }
 
-// The output, and with a ledger the deferred signals: from here the session rolls back and the
-// temporary files go before a signal kills the process (`defer` is destroyed after them).
+// The output, and with a ledger the deferred signals (RunIo::defer).
 Status OpenOutputs(const Plan& plan, const RunOptions& options, RunIo& io, DeliveredRun* r, bool side) {
   auto out = OpenOutput(plan.output_path, options.force, io.out, io.env);
   if (!out.ok()) return out.status();
   r->out = std::move(out).value();
   if (side) COUPONGEN_RETURN_IF_ERROR(r->side.Open(plan, options.force, io.out, io.env));
-  if (r->ledger.session) r->defer = std::make_unique<DeferInterrupts>();
+  if (r->ledger.session) io.defer.emplace();
   return Status::Ok();
 }
 
@@ -51,16 +50,18 @@ Status OpenOutputs(const Plan& plan, const RunOptions& options, RunIo& io, Deliv
 // reserved) before the output is renamed into place, so a code in a delivered file is always in
 // the ledger; then the codes are marked delivered. On any failure before the commit the ledger
 // rolls back and the temporary file is removed. The mailing and rejects files follow the output.
-Status WriteAndCommit(const Plan& plan, CodeSource& source, TimeMs now, RunIo& io, DeliveredRun* r, bool side) {
+// Random mode (`random`) records each code in the ledger as it is made and writes the mailing and
+// rejects files; keyed mode recorded its range before, and writes neither.
+Status WriteAndCommit(const Plan& plan, CodeSource& source, TimeMs now, RunIo& io, DeliveredRun* r, bool random) {
   io.notices.Start(plan.count);
   auto generating = Clock::now();
-  Status s = WriteCodes(plan, source, *r->out.sink, r->ledger.session.get(), now, io.notices, &r->example,
-                        side ? &r->side : nullptr);
+  Status s = WriteCodes(plan, source, *r->out.sink, random ? r->ledger.session.get() : nullptr, now, io.notices,
+                        &r->example, random ? &r->side : nullptr);
   io.notices.Finish(plan.count);
   r->generate_seconds = std::chrono::duration<double>(Clock::now() - generating).count();
-  if (s.ok() && side) s = r->side.Close();
+  if (s.ok() && random) s = r->side.Close();
   if (s.ok()) s = CommitAndDeliver(r->out, r->ledger.session.get(), r->ledger.ledger.get(), io.notices);
-  if (s.ok() && side) s = r->side.Commit();
+  if (s.ok() && random) s = r->side.Commit();
   return s;
 }
 

@@ -27,6 +27,11 @@ struct RunIo {
   Env* env;              // the file system (the outputs, key files)
   RandomSource& random;  // the CSPRNG (random codes unless --seed; new key files)
   RunNotices& notices;
+  /// With a ledger, SIGINT and SIGTERM are deferred from the outputs' opening: the session rolls
+  /// back and the temporary files go, then the process dies of the signal when the caller
+  /// destroys this, after reporting the failure ("interrupted by SIGINT: nothing was committed")
+  /// or the run's summary.
+  std::optional<DeferInterrupts>& defer;
 };
 
 /// The facts of a keyed run, for its summary.
@@ -39,11 +44,9 @@ struct KeyedFacts {
   uint64_t skipped = 0;  // sequence numbers skipped (their codes are excluded or issued)
 };
 
-/// A committed run. Destroyed by the caller once it is done with it: with a ledger, SIGINT and
-/// SIGTERM stay deferred until then (the process dies of a signal that came during the run only
-/// after the ledger session and the temporary files are cleaned up).
+/// A committed run: the outputs in place, the ledger session committed (destroy it before
+/// RunIo::defer).
 struct DeliveredRun {
-  std::unique_ptr<DeferInterrupts> defer;  // first member: destroyed last
   LedgerSession ledger;
   Output out;
   SideOutputs side;
