@@ -14,8 +14,6 @@
 #include <utility>
 
 #include "base/interrupt.h"
-#include "ledger/campaign_tally.h"
-#include "ledger/session_batches.h"
 
 namespace coupongen {
 namespace {
@@ -292,10 +290,12 @@ class PostgresSession final : public IssueSession {
   PostgresLedger* ledger_;
   Status failed_;
   bool committed_ = false;
-  ledger_internal::SessionBatches batches_;
-  std::vector<int64_t> range_ids_;
+  std::vector<int64_t> batch_ids_, range_ids_;
   std::string pending_;  // COPY text rows "code\tbatch\n"
   uint64_t pending_codes_ = 0;
+  int64_t batch_id_ = 0;
+  std::string batch_campaign_, batch_rule_, batch_output_;
+  TimeMs batch_issued_at_ = 0;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -407,27 +407,45 @@ Result<Ledger::ShapeCounts> PostgresLedger::CountForShape(const CodeShape& shape
 }
 
 Result<std::vector<CampaignStats>> PostgresLedger::Stats() {
-  ledger_internal::CampaignTally tally;
+  std::map<std::string, CampaignStats, std::less<>> by_campaign;
+  auto add = [&by_campaign](std::string_view campaign, TimeMs issued_at, uint64_t n, bool delivered,
+                            bool keyed) {
+    auto [it, added] = by_campaign.try_emplace(std::string(campaign));
+    CampaignStats& c = it->second;
+    if (added) {
+      c.campaign = campaign;
+      c.first_issued_at = c.last_issued_at = issued_at;
+    }
+    c.first_issued_at = std::min(c.first_issued_at, issued_at);
+    c.last_issued_at = std::max(c.last_issued_at, issued_at);
+    c.count += n;
+    if (keyed) c.keyed += n;
+    if (!delivered) c.undelivered += n;
+  };
   // Per batch (a run), then folded into campaigns; a batch without codes counts nothing.
   COUPONGEN_RETURN_IF_ERROR(Stream(
       "SELECT b.campaign, b.issued_at, b.delivered, c.n FROM coupongen_batches b "
       "JOIN (SELECT batch_id, count(*) AS n FROM coupongen_codes GROUP BY batch_id) c ON c.batch_id = b.id",
       [&](const PGresult* r, int i) {
-        tally.Add(Text(r, i, 0), Int(r, i, 1), static_cast<uint64_t>(Int(r, i, 3)), Bool(r, i, 2), false);
+        add(Text(r, i, 0), Int(r, i, 1), static_cast<uint64_t>(Int(r, i, 3)), Bool(r, i, 2), false);
         return Status::Ok();
       }));
   COUPONGEN_RETURN_IF_ERROR(
       Stream("SELECT campaign, issued_at, delivered, count FROM coupongen_ranges", [&](const PGresult* r, int i) {
-        tally.Add(Text(r, i, 0), Int(r, i, 1), static_cast<uint64_t>(Int(r, i, 3)), Bool(r, i, 2), true);
+        add(Text(r, i, 0), Int(r, i, 1), static_cast<uint64_t>(Int(r, i, 3)), Bool(r, i, 2), true);
         return Status::Ok();
       }));
   COUPONGEN_RETURN_IF_ERROR(Stream(
       "SELECT campaign, state, count(*) FROM coupongen_upload_states GROUP BY campaign, state",
       [&](const PGresult* r, int i) {
-        tally.AddUploads(Text(r, i, 0), Text(r, i, 1), static_cast<uint64_t>(Int(r, i, 2)));
+        auto it = by_campaign.find(Text(r, i, 0));
+        if (it == by_campaign.end()) return Status::Ok();  // cannot be: codes are never removed
+        it->second.AddUploads(Text(r, i, 1), static_cast<uint64_t>(Int(r, i, 2)));
         return Status::Ok();
       }));
-  return tally.Take();
+  std::vector<CampaignStats> stats;
+  for (auto& [name, c] : by_campaign) stats.push_back(std::move(c));
+  return stats;
 }
 
 Status PostgresLedger::ForEachEntry(const std::function<Status(const LedgerEntry&)>& fn) {
@@ -570,15 +588,23 @@ Result<std::optional<CodeUploadState>> PostgresLedger::UploadStateOf(std::string
 
 Status PostgresSession::BatchId(std::string_view campaign, std::string_view promotion_rule_id, TimeMs issued_at,
                                 std::string_view output_path, int64_t* id) {
-  if ((*id = batches_.Current(campaign, promotion_rule_id, issued_at, output_path)) != 0) return Status::Ok();
+  if (batch_id_ != 0 && issued_at == batch_issued_at_ && campaign == batch_campaign_ &&
+      promotion_rule_id == batch_rule_ && output_path == batch_output_) {
+    *id = batch_id_;
+    return Status::Ok();
+  }
   auto r = ledger_->Exec(
       "INSERT INTO coupongen_batches(campaign, promotion_rule_id, issued_at, output_path, delivered) "
       "VALUES ($1, NULLIF($2, ''), $3, $4, false) RETURNING id",
       {std::string(campaign), std::string(promotion_rule_id), std::to_string(issued_at), std::string(output_path)},
       PGRES_TUPLES_OK);
   if (!r.ok()) return Fail(r.status());
-  *id = Int(r->get(), 0, 0);
-  batches_.Add(*id, campaign, promotion_rule_id, issued_at, output_path);
+  batch_id_ = *id = Int(r->get(), 0, 0);
+  batch_ids_.push_back(batch_id_);
+  batch_campaign_ = campaign;
+  batch_rule_ = promotion_rule_id;
+  batch_output_ = output_path;
+  batch_issued_at_ = issued_at;
   return Status::Ok();
 }
 
@@ -704,7 +730,7 @@ Status PostgresSession::Commit() {
 
 Status PostgresSession::MarkDelivered() {
   if (!committed_) return Status::IoError(ledger_->path() + ": the ledger session was not committed");
-  if (batches_.ids().empty() && range_ids_.empty()) return Status::Ok();
+  if (batch_ids_.empty() && range_ids_.empty()) return Status::Ok();
   auto list = [](const std::vector<int64_t>& ids) {
     std::string s = "{";
     for (size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + std::to_string(ids[i]);
@@ -714,7 +740,7 @@ Status PostgresSession::MarkDelivered() {
   auto r = ledger_->Exec(
       "WITH b AS (UPDATE coupongen_batches SET delivered = true WHERE id = ANY($1::bigint[])) "
       "UPDATE coupongen_ranges SET delivered = true WHERE id = ANY($2::bigint[])",
-      {list(batches_.ids()), list(range_ids_)});
+      {list(batch_ids_), list(range_ids_)});
   if (!r.ok()) return r.status();
   committed_ = false;  // once
   return Status::Ok();

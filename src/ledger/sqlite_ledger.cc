@@ -20,7 +20,6 @@
 
 #include "base/interrupt.h"
 #include "codes/code_set.h"
-#include "ledger/campaign_tally.h"
 
 namespace coupongen {
 
@@ -737,18 +736,34 @@ Result<std::vector<CampaignStats>> SqliteLedger::Stats() {
   }));
   auto batches = Prepare(db_.get(), path_, "SELECT id, campaign, issued_at, delivered FROM batches");
   if (!batches.ok()) return batches.status();
-  ledger_internal::CampaignTally tally;
+  std::map<std::string, CampaignStats, std::less<>> by_campaign;
+  auto Campaign = [&by_campaign](std::string_view campaign, TimeMs issued_at) -> CampaignStats& {
+    auto [it, added] = by_campaign.try_emplace(std::string(campaign));
+    CampaignStats& c = it->second;
+    if (added) {
+      c.campaign = campaign;
+      c.first_issued_at = c.last_issued_at = issued_at;
+    }
+    c.first_issued_at = std::min(c.first_issued_at, issued_at);
+    c.last_issued_at = std::max(c.last_issued_at, issued_at);
+    return c;
+  };
   COUPONGEN_RETURN_IF_ERROR(ForEachRow(db_.get(), path_, batches->get(), [&](sqlite3_stmt* s) {
     auto counted = per_batch.find(sqlite3_column_int64(s, 0));
     if (counted == per_batch.end()) return Status::Ok();
-    tally.Add(ColumnText(s, 1), sqlite3_column_int64(s, 2), counted->second, sqlite3_column_int64(s, 3) != 0, false);
+    CampaignStats& c = Campaign(ColumnText(s, 1), sqlite3_column_int64(s, 2));
+    c.count += counted->second;
+    if (sqlite3_column_int64(s, 3) == 0) c.undelivered += counted->second;
     return Status::Ok();
   }));
   auto ranges = Prepare(db_.get(), path_, "SELECT campaign, issued_at, count, delivered FROM ranges");
   if (!ranges.ok()) return ranges.status();
   COUPONGEN_RETURN_IF_ERROR(ForEachRow(db_.get(), path_, ranges->get(), [&](sqlite3_stmt* s) {
-    tally.Add(ColumnText(s, 0), sqlite3_column_int64(s, 1), static_cast<uint64_t>(sqlite3_column_int64(s, 2)),
-              sqlite3_column_int64(s, 3) != 0, true);
+    CampaignStats& c = Campaign(ColumnText(s, 0), sqlite3_column_int64(s, 1));
+    const auto n = static_cast<uint64_t>(sqlite3_column_int64(s, 2));
+    c.count += n;
+    c.keyed += n;
+    if (sqlite3_column_int64(s, 3) == 0) c.undelivered += n;
     return Status::Ok();
   }));
   if (upload_table_) {  // by the (campaign, state) index: no sort, no table rows read
@@ -756,11 +771,15 @@ Result<std::vector<CampaignStats>> SqliteLedger::Stats() {
                            "SELECT campaign, state, count(*) FROM upload_states GROUP BY campaign, state");
     if (!uploads.ok()) return uploads.status();
     COUPONGEN_RETURN_IF_ERROR(ForEachRow(db_.get(), path_, uploads->get(), [&](sqlite3_stmt* s) {
-      tally.AddUploads(ColumnText(s, 0), ColumnText(s, 1), static_cast<uint64_t>(sqlite3_column_int64(s, 2)));
+      auto it = by_campaign.find(ColumnText(s, 0));
+      if (it == by_campaign.end()) return Status::Ok();  // cannot be: codes are never removed
+      it->second.AddUploads(ColumnText(s, 1), static_cast<uint64_t>(sqlite3_column_int64(s, 2)));
       return Status::Ok();
     }));
   }
-  return tally.Take();
+  std::vector<CampaignStats> stats;
+  for (auto& [name, c] : by_campaign) stats.push_back(std::move(c));
+  return stats;
 }
 
 Status SqliteLedger::ForEachEntry(const std::function<Status(const LedgerEntry&)>& fn) {
@@ -945,7 +964,11 @@ Status SqliteSession::Prepare() {
 
 Status SqliteSession::BatchId(std::string_view campaign, std::string_view promotion_rule_id, TimeMs issued_at,
                              std::string_view output_path, int64_t* id) {
-  if ((*id = batches_.Current(campaign, promotion_rule_id, issued_at, output_path)) != 0) return Status::Ok();
+  if (batch_id_ != 0 && issued_at == batch_issued_at_ && campaign == batch_campaign_ &&
+      promotion_rule_id == batch_rule_ && output_path == batch_output_) {
+    *id = batch_id_;
+    return Status::Ok();
+  }
   sqlite3_stmt* s = insert_batch_.get();
   BindText(s, 1, campaign);
   if (!promotion_rule_id.empty()) BindText(s, 2, promotion_rule_id);  // else NULL
@@ -953,8 +976,12 @@ Status SqliteSession::BatchId(std::string_view campaign, std::string_view promot
   BindText(s, 4, output_path);
   std::string error;
   if (StepOnce(db_, s, &error) != SQLITE_DONE) return Status::IoError(*path_ + ": " + error);
-  *id = sqlite3_last_insert_rowid(db_);
-  batches_.Add(*id, campaign, promotion_rule_id, issued_at, output_path);
+  batch_id_ = *id = sqlite3_last_insert_rowid(db_);
+  batch_ids_.push_back(batch_id_);
+  batch_campaign_ = campaign;
+  batch_rule_ = promotion_rule_id;
+  batch_output_ = output_path;
+  batch_issued_at_ = issued_at;
   return Status::Ok();
 }
 
@@ -1150,7 +1177,7 @@ Status SqliteSession::Commit() {
 
 Status SqliteSession::MarkDelivered() {
   if (!committed_db_) return Status::IoError(*path_ + ": the ledger session was not committed");
-  if (batches_.ids().empty() && range_ids_.empty()) return Status::Ok();
+  if (batch_ids_.empty() && range_ids_.empty()) return Status::Ok();
   sqlite3* db = committed_db_;
   auto mark = [&](const char* table, const std::vector<int64_t>& ids) -> Status {
     if (ids.empty()) return Status::Ok();
@@ -1162,7 +1189,7 @@ Status SqliteSession::MarkDelivered() {
   int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
   if (IsBusy(rc)) return Status::IoError(*path_ + " is locked by another run");
   if (rc != SQLITE_OK) return SqlError(*path_, db);
-  Status st = mark("batches", batches_.ids());
+  Status st = mark("batches", batch_ids_);
   if (st.ok()) st = mark("ranges", range_ids_);
   if (st.ok()) st = Exec(db, *path_, "COMMIT");
   if (!st.ok() && !sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);

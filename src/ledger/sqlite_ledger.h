@@ -18,7 +18,6 @@
 #include <vector>
 
 #include "ledger/ledger.h"
-#include "ledger/session_batches.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -64,12 +63,15 @@ class SqliteSession final : public IssueSession {
 
   sqlite3* db_;               // not owned; null once committed
   sqlite3* committed_db_ = nullptr;  // after Commit(): for MarkDelivered()
-  ledger_internal::SessionBatches batches_;  // batch rows this session inserted
-  std::vector<int64_t> range_ids_;            // range rows this session inserted
+  std::vector<int64_t> batch_ids_, range_ids_;  // rows this session inserted
   const std::string* path_;   // the Ledger's, for messages
   ledger_internal::StmtPtr insert_batch_, insert_code_, find_overlap_, insert_range_;
   struct Packing;
   std::shared_ptr<Packing> packing_;
+  // The batch (campaign, rule, time, output) the previous Record went to: most runs use one.
+  int64_t batch_id_ = 0;
+  std::string batch_campaign_, batch_rule_, batch_output_;
+  TimeMs batch_issued_at_ = 0;
 };
 
 class SqliteLedger final : public Ledger {
