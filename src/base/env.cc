@@ -164,8 +164,9 @@ class PosixEnv : public Env {
   }
 
   Result<std::unique_ptr<WritableFile>> NewTempFile(std::string* path_template) override {
-    int fd = ::mkostemp(path_template->data(), O_CLOEXEC);  // mode 0600
+    int fd = ::mkostemp(path_template->data(), O_CLOEXEC);
     if (fd < 0) return LastError();
+    (void)::fchmod(fd, 0600);  // mkostemp's 0600 less the umask: 0600 exactly
     return std::unique_ptr<WritableFile>(new PosixWritableFile(fd));
   }
 

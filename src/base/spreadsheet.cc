@@ -3,12 +3,7 @@
 namespace coupongen {
 namespace {
 
-bool AllDigits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return true;
-}
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 }  // namespace
 
@@ -18,13 +13,18 @@ bool LooksLikeFormula(std::string_view v) {
   return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
 }
 
+// One pass, no search: generate checks every csv code, and most codes end at their first
+// character (a letter). Digits, optionally followed by E or e, an optional sign and more digits.
 bool SpreadsheetWouldChange(std::string_view code) {
-  if (AllDigits(code)) return true;
-  size_t e = code.find_first_of("Ee");
-  if (e == std::string_view::npos || e == 0) return false;
-  std::string_view exponent = code.substr(e + 1);
-  if (!exponent.empty() && (exponent[0] == '+' || exponent[0] == '-')) exponent.remove_prefix(1);
-  return AllDigits(code.substr(0, e)) && AllDigits(exponent);
+  const size_t n = code.size();
+  size_t i = 0;
+  while (i < n && IsDigit(code[i])) ++i;
+  if (i == n) return n > 0;
+  if (i == 0 || (code[i] != 'E' && code[i] != 'e')) return false;
+  if (++i < n && (code[i] == '+' || code[i] == '-')) ++i;
+  if (i == n) return false;
+  while (i < n && IsDigit(code[i])) ++i;
+  return i == n;
 }
 
 std::string FormulaWarning(std::string_view v) {

@@ -23,15 +23,19 @@ struct sqlite3;
 
 namespace coupongen::cl {
 
-struct ChunkRecord {
+/// How many inputs an import has, and how many Commerce Layer processed, refused (errors) and
+/// warned of: the journal's record of a chunk and the outcome reported of it share them.
+struct ImportCounts {
+  int64_t inputs = 0, processed = 0, errors = 0, warnings = 0;
+};
+
+struct ChunkRecord : ImportCounts {
   int number = 0;              // 1-based, across all input files
   std::string reference;       // "<name>-NNNN"
-  int64_t inputs = 0;
   std::string digest;          // SHA-256 of the inputs as sent: a rerun must send the same
   std::string state = "new";   // new | posting | created | done
   std::string import_id;
   std::string status;          // Commerce Layer's: pending, in_progress, completed, interrupted
-  int64_t processed = 0, errors = 0, warnings = 0;
   std::string errors_log = "{}";    // JSON text as received
   std::string warnings_log = "{}";
 };

@@ -34,13 +34,10 @@ bool Final(const std::string& status) { return status == "completed" || status =
 
 ImportOutcome OutcomeOf(const ChunkRecord& rec) {
   ImportOutcome o;
+  static_cast<ImportCounts&>(o) = rec;
   o.reference = rec.reference;
   o.id = rec.import_id;
   o.status = rec.status;
-  o.inputs = rec.inputs;
-  o.processed = rec.processed;
-  o.errors = rec.errors;
-  o.warnings = rec.warnings;
   auto log = nlohmann::json::parse(rec.errors_log, nullptr, false);
   o.errors_log = log.is_discarded() ? nlohmann::json::object() : log;
   return o;

@@ -52,11 +52,10 @@ Result<UploadPlan> PlanUpload(const UploadOptions& options);
 std::string ReferenceName(const std::string& path);
 
 /// The result of one import, as reported (stderr line, --report, --rejects).
-struct ImportOutcome {
+struct ImportOutcome : ImportCounts {
   std::string reference;
   std::string id;
   std::string status;  // completed | interrupted (or the last seen when the run stopped)
-  int64_t inputs = 0, processed = 0, errors = 0, warnings = 0;
   nlohmann::json errors_log = nlohmann::json::object();
   bool resumed = false;  // finished in an earlier run (from the journal)
 };

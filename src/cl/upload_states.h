@@ -1,5 +1,5 @@
 // What an upload did with each code, for the ledger (upload --ledger, generate --upload).
-// Library code: it only computes; cli/upload.cc records the outcomes (Ledger::RecordUploadStates).
+// Library code: it only computes; cl/upload_run.cc records the outcomes (Ledger::RecordUploadStates).
 #pragma once
 
 #include <vector>

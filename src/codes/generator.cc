@@ -104,9 +104,9 @@ void CodeGenerator::DrawAhead() {
   const size_t m = shape_.slots().size();
   const size_t len = m - (check_ ? 1 : 0);
   for (Group& g : ahead_->groups) {
-    g.indexes.resize(kGroup * len);
-    g.folded.resize(kGroup * m);
-    g.keys.resize(kGroup);
+    g.indexes.resize(kAheadGroup * len);
+    g.folded.resize(kAheadGroup * m);
+    g.keys.resize(kAheadGroup);
   }
   // The thread gets the Ahead itself, not ahead_: ~CodeGenerator's reset() nulls ahead_ before
   // ~Ahead stops and joins the thread, which may not have started yet.
@@ -118,9 +118,9 @@ void CodeGenerator::DrawAhead() {
         if (a.stop) return;
       }
       Group& g = a.groups[next % Ahead::kSlots];
-      g.status = drawer_.Draw(g.indexes.data(), kGroup * len);
+      g.status = drawer_.Draw(g.indexes.data(), kAheadGroup * len);
       if (g.status.ok())
-        for (size_t c = 0; c < kGroup; ++c) g.keys[c] = CandidateKey(&g.indexes[c * len], len, &g.folded[c * m]);
+        for (size_t c = 0; c < kAheadGroup; ++c) g.keys[c] = CandidateKey(&g.indexes[c * len], len, &g.folded[c * m]);
       std::lock_guard<std::mutex> lock(a.mu);
       a.drawn = next + 1;
       a.cv.notify_all();
@@ -138,7 +138,7 @@ Status CodeGenerator::NextBatchAhead(size_t n, CodeBatch* batch) {
   batch->Prepare(shape_.skeleton(), n);
   taken_in_a_row_ = 0;
   while (batch->size_ < n) {
-    if (!group_ || group_at_ == kGroup) {
+    if (!group_ || group_at_ == kAheadGroup) {
       std::unique_lock<std::mutex> lock(a.mu);
       if (group_) {  // hand the used group back
         ++a.taken;
@@ -149,12 +149,13 @@ Status CodeGenerator::NextBatchAhead(size_t n, CodeBatch* batch) {
       group_at_ = 0;
       lock.unlock();
       if (!group_->status.ok()) return group_->status;
-      for (size_t c = 0; c < kGroup; ++c)
+      for (size_t c = 0; c < kPrefetchAhead; ++c)
         if (group_->keys[c]) seen_.Prefetch(group_->keys[c]);
     }
     const Group& g = *group_;
-    for (; group_at_ < kGroup && batch->size_ < n; ++group_at_) {
+    for (; group_at_ < kAheadGroup && batch->size_ < n; ++group_at_) {
       const size_t c = group_at_;
+      if (c + kPrefetchAhead < kAheadGroup && g.keys[c + kPrefetchAhead]) seen_.Prefetch(g.keys[c + kPrefetchAhead]);
       if (!Place(seen_, g.keys[c], &blocked_, &redraws_, &taken_in_a_row_, [&] {
             char* code = batch->slot(batch->size_++);
             const uint8_t* idx = &g.indexes[c * len];

@@ -58,6 +58,11 @@ class CodeGenerator {
   /// Candidates handled per step: enough prefetches in flight to hide the set's cache misses,
   /// few enough that their lines are still in L1 when the inserts reach them.
   static constexpr size_t kGroup = 256;
+  /// Candidates per group handed from DrawAhead's thread to this one: each hand-off may wake a
+  /// sleeping thread (a futex call, microseconds on a VM), so groups are large; the inserts
+  /// prefetch kPrefetchAhead candidates ahead of themselves instead of a whole group at once.
+  static constexpr size_t kAheadGroup = 4096;
+  static constexpr size_t kPrefetchAhead = 48;
 
   /// Every argument must outlive the generator. `seen` receives the key of each code made.
   CodeGenerator(const CodeShape& shape, const Alphabet& alphabet, RandomSource& source, CodeSet& seen);
@@ -72,7 +77,7 @@ class CodeGenerator {
 
   /// Draw candidates on a second thread, ahead of the inserts (call before the first NextBatch):
   /// symbols, blocklist walk, check character and key of each candidate are made there, a group
-  /// of kGroup at a time through a ring of a few groups, and this thread only inserts keys into
+  /// of kAheadGroup at a time through a ring of a few groups, and this thread only inserts keys into
   /// the set and writes the codes. The candidates are the same, in the same stream order, so the
   /// codes are exactly those of drawing here (the thread only runs ahead, by up to a few groups,
   /// whose random bytes are drawn and not used when the run ends).

@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/env.h"
 #include "base/status.h"
 #include "base/timestamp.h"
 #include "codes/alphabet.h"
@@ -141,6 +142,9 @@ struct LedgerOptions {
   /// sooner. Runs on the waiting thread; must not use the Ledger.
   std::function<void()> on_wait;
   int wait_notice_ms = 1000;
+  /// The file system through which a SQLite ledger's file is looked for and created (tests
+  /// inject faults); SQLite reads and writes the database itself. nullptr: Env::Default().
+  Env* env = nullptr;
 };
 
 /// An exclusive write session (a transaction that holds the ledger's writer lock). Everything

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "base/interrupt.h"
+#include "ledger/backend_common.h"
 
 namespace coupongen {
 namespace {
@@ -293,9 +294,7 @@ class PostgresSession final : public IssueSession {
   std::vector<int64_t> batch_ids_, range_ids_;
   std::string pending_;  // COPY text rows "code\tbatch\n"
   uint64_t pending_codes_ = 0;
-  int64_t batch_id_ = 0;
-  std::string batch_campaign_, batch_rule_, batch_output_;
-  TimeMs batch_issued_at_ = 0;
+  ledger_internal::LastBatch last_batch_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -407,45 +406,27 @@ Result<Ledger::ShapeCounts> PostgresLedger::CountForShape(const CodeShape& shape
 }
 
 Result<std::vector<CampaignStats>> PostgresLedger::Stats() {
-  std::map<std::string, CampaignStats, std::less<>> by_campaign;
-  auto add = [&by_campaign](std::string_view campaign, TimeMs issued_at, uint64_t n, bool delivered,
-                            bool keyed) {
-    auto [it, added] = by_campaign.try_emplace(std::string(campaign));
-    CampaignStats& c = it->second;
-    if (added) {
-      c.campaign = campaign;
-      c.first_issued_at = c.last_issued_at = issued_at;
-    }
-    c.first_issued_at = std::min(c.first_issued_at, issued_at);
-    c.last_issued_at = std::max(c.last_issued_at, issued_at);
-    c.count += n;
-    if (keyed) c.keyed += n;
-    if (!delivered) c.undelivered += n;
-  };
+  ledger_internal::CampaignTally tally;
   // Per batch (a run), then folded into campaigns; a batch without codes counts nothing.
   COUPONGEN_RETURN_IF_ERROR(Stream(
       "SELECT b.campaign, b.issued_at, b.delivered, c.n FROM coupongen_batches b "
       "JOIN (SELECT batch_id, count(*) AS n FROM coupongen_codes GROUP BY batch_id) c ON c.batch_id = b.id",
       [&](const PGresult* r, int i) {
-        add(Text(r, i, 0), Int(r, i, 1), static_cast<uint64_t>(Int(r, i, 3)), Bool(r, i, 2), false);
+        tally.AddIssued(Text(r, i, 0), Int(r, i, 1), static_cast<uint64_t>(Int(r, i, 3)), Bool(r, i, 2), false);
         return Status::Ok();
       }));
   COUPONGEN_RETURN_IF_ERROR(
       Stream("SELECT campaign, issued_at, delivered, count FROM coupongen_ranges", [&](const PGresult* r, int i) {
-        add(Text(r, i, 0), Int(r, i, 1), static_cast<uint64_t>(Int(r, i, 3)), Bool(r, i, 2), true);
+        tally.AddIssued(Text(r, i, 0), Int(r, i, 1), static_cast<uint64_t>(Int(r, i, 3)), Bool(r, i, 2), true);
         return Status::Ok();
       }));
   COUPONGEN_RETURN_IF_ERROR(Stream(
       "SELECT campaign, state, count(*) FROM coupongen_upload_states GROUP BY campaign, state",
       [&](const PGresult* r, int i) {
-        auto it = by_campaign.find(Text(r, i, 0));
-        if (it == by_campaign.end()) return Status::Ok();  // cannot be: codes are never removed
-        it->second.AddUploads(Text(r, i, 1), static_cast<uint64_t>(Int(r, i, 2)));
+        tally.AddUploads(Text(r, i, 0), Text(r, i, 1), static_cast<uint64_t>(Int(r, i, 2)));
         return Status::Ok();
       }));
-  std::vector<CampaignStats> stats;
-  for (auto& [name, c] : by_campaign) stats.push_back(std::move(c));
-  return stats;
+  return tally.Take();
 }
 
 Status PostgresLedger::ForEachEntry(const std::function<Status(const LedgerEntry&)>& fn) {
@@ -588,9 +569,8 @@ Result<std::optional<CodeUploadState>> PostgresLedger::UploadStateOf(std::string
 
 Status PostgresSession::BatchId(std::string_view campaign, std::string_view promotion_rule_id, TimeMs issued_at,
                                 std::string_view output_path, int64_t* id) {
-  if (batch_id_ != 0 && issued_at == batch_issued_at_ && campaign == batch_campaign_ &&
-      promotion_rule_id == batch_rule_ && output_path == batch_output_) {
-    *id = batch_id_;
+  if (last_batch_.Matches(campaign, promotion_rule_id, issued_at, output_path)) {
+    *id = last_batch_.id;
     return Status::Ok();
   }
   auto r = ledger_->Exec(
@@ -599,12 +579,9 @@ Status PostgresSession::BatchId(std::string_view campaign, std::string_view prom
       {std::string(campaign), std::string(promotion_rule_id), std::to_string(issued_at), std::string(output_path)},
       PGRES_TUPLES_OK);
   if (!r.ok()) return Fail(r.status());
-  batch_id_ = *id = Int(r->get(), 0, 0);
-  batch_ids_.push_back(batch_id_);
-  batch_campaign_ = campaign;
-  batch_rule_ = promotion_rule_id;
-  batch_output_ = output_path;
-  batch_issued_at_ = issued_at;
+  *id = Int(r->get(), 0, 0);
+  batch_ids_.push_back(*id);
+  last_batch_.Remember(*id, campaign, promotion_rule_id, issued_at, output_path);
   return Status::Ok();
 }
 

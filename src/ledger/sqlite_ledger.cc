@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "base/env.h"
 #include "base/interrupt.h"
 #include "codes/code_set.h"
 
@@ -320,58 +321,41 @@ Status CheckSchema(sqlite3* db, const std::string& path) {
   return Status::Ok();
 }
 
-std::string DirOf(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
 // Creates a new ledger at `path` atomically: the schema is built in a temporary file beside it
 // (mode 0600 whatever the umask: codes are secrets; SQLite gives its journal the same mode), which
 // is then linked into place without replacing anything. So a ledger file never exists without its
-// schema, and two runs racing to create one end up sharing the winner's.
-Status CreateLedgerFile(const std::string& path) {
+// schema, and two runs racing to create one end up sharing the winner's. The file is made,
+// published and its directory synced through `env` (SQLite's own reads and writes are not).
+Status CreateLedgerFile(const std::string& path, Env* env) {
+  const std::string cannot = path + ": cannot create ledger: ";
   std::string temp = path + ".new-XXXXXX";
   sigset_t block, old;
   sigemptyset(&block);
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&block, sig);
   pthread_sigmask(SIG_BLOCK, &block, &old);
-  int fd = ::mkostemp(temp.data(), O_CLOEXEC);
-  int saved = errno;
-  int slot = fd >= 0 ? RegisterTempPath(temp) : -1;  // removed if a signal kills the run
+  auto file = env->NewTempFile(&temp);
+  int slot = file.ok() ? RegisterTempPath(temp) : -1;  // removed if a signal kills the run
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  if (fd < 0) return Status::IoError(path + ": cannot create ledger: " + std::strerror(saved));
-  ::fchmod(fd, 0600);
-  ::close(fd);
-  Status st = [&]() -> Status {
+  if (!file.ok()) return Status::IoError(cannot + file.status().message());
+  Status st = (*file)->Close();
+  if (!st.ok()) st = Status::IoError(cannot + st.message());
+  if (st.ok()) {
     sqlite3* raw = nullptr;
     int rc = sqlite3_open_v2(temp.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
     DbPtr db(raw);
-    if (rc != SQLITE_OK) return Status::IoError(path + ": cannot create ledger: " + (raw ? ErrorText(raw) : sqlite3_errstr(rc)));
-    COUPONGEN_RETURN_IF_ERROR(Exec(db.get(), path, "PRAGMA synchronous = EXTRA"));
-    return CreateSchema(db.get(), path);
-  }();
-  if (st.ok()) {
-    // Publish without replacing: another run may have created the ledger meanwhile.
-    if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) != 0) {
-      if (errno == EINVAL || errno == ENOSYS) {  // no RENAME_NOREPLACE here: link() refuses too
-        if (::link(temp.c_str(), path.c_str()) != 0 && errno != EEXIST)
-          st = Status::IoError(path + ": cannot create ledger: " + std::strerror(errno));
-      } else if (errno != EEXIST) {
-        st = Status::IoError(path + ": cannot create ledger: " + std::strerror(errno));
-      }
-    }
+    if (rc != SQLITE_OK) st = Status::IoError(cannot + (raw ? ErrorText(raw) : sqlite3_errstr(rc)));
+    if (st.ok()) st = Exec(db.get(), path, "PRAGMA synchronous = EXTRA");
+    if (st.ok()) st = CreateSchema(db.get(), path);
   }
-  ::unlink(temp.c_str());  // gone already when renamed
+  if (st.ok()) {
+    // Publish without replacing: another run may have created the ledger meanwhile (EEXIST).
+    Status renamed = env->RenameNoReplace(temp, path);
+    if (!renamed.ok() && SysErrno(renamed) != EEXIST) st = Status::IoError(cannot + renamed.message());
+  }
+  (void)env->Unlink(temp);  // gone already when renamed
   UnregisterTempPath(slot);
-  if (st.ok()) {
-    int dfd = ::open(DirOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-      ::fsync(dfd);
-      ::close(dfd);
-    }
-  }
+  // Best effort, as before: the ledger is there either way, and each commit syncs its directory.
+  if (st.ok()) (void)env->SyncDir(DirName(path));
   return st;
 }
 
@@ -494,11 +478,11 @@ struct SqliteSession::Packing {
 // Ledger
 
 Result<std::unique_ptr<Ledger>> SqliteLedger::Open(const std::string& path, const LedgerOptions& options) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
-    if (errno != ENOENT) return Status::IoError(path + ": " + std::strerror(errno));
+  Env* env = options.env ? options.env : Env::Default();
+  if (auto info = env->Stat(path); !info.ok()) {
+    if (SysErrno(info.status()) != ENOENT) return Status::IoError(path + ": " + info.status().message());
     if (!options.create_if_missing) return Status::IoError(path + ": no such ledger");
-    COUPONGEN_RETURN_IF_ERROR(CreateLedgerFile(path));
+    COUPONGEN_RETURN_IF_ERROR(CreateLedgerFile(path, env));
   }
 
   // Declared before the connection: it outlives it.
@@ -736,34 +720,19 @@ Result<std::vector<CampaignStats>> SqliteLedger::Stats() {
   }));
   auto batches = Prepare(db_.get(), path_, "SELECT id, campaign, issued_at, delivered FROM batches");
   if (!batches.ok()) return batches.status();
-  std::map<std::string, CampaignStats, std::less<>> by_campaign;
-  auto Campaign = [&by_campaign](std::string_view campaign, TimeMs issued_at) -> CampaignStats& {
-    auto [it, added] = by_campaign.try_emplace(std::string(campaign));
-    CampaignStats& c = it->second;
-    if (added) {
-      c.campaign = campaign;
-      c.first_issued_at = c.last_issued_at = issued_at;
-    }
-    c.first_issued_at = std::min(c.first_issued_at, issued_at);
-    c.last_issued_at = std::max(c.last_issued_at, issued_at);
-    return c;
-  };
+  ledger_internal::CampaignTally tally;
   COUPONGEN_RETURN_IF_ERROR(ForEachRow(db_.get(), path_, batches->get(), [&](sqlite3_stmt* s) {
     auto counted = per_batch.find(sqlite3_column_int64(s, 0));
     if (counted == per_batch.end()) return Status::Ok();
-    CampaignStats& c = Campaign(ColumnText(s, 1), sqlite3_column_int64(s, 2));
-    c.count += counted->second;
-    if (sqlite3_column_int64(s, 3) == 0) c.undelivered += counted->second;
+    tally.AddIssued(ColumnText(s, 1), sqlite3_column_int64(s, 2), counted->second, sqlite3_column_int64(s, 3) != 0,
+                    false);
     return Status::Ok();
   }));
   auto ranges = Prepare(db_.get(), path_, "SELECT campaign, issued_at, count, delivered FROM ranges");
   if (!ranges.ok()) return ranges.status();
   COUPONGEN_RETURN_IF_ERROR(ForEachRow(db_.get(), path_, ranges->get(), [&](sqlite3_stmt* s) {
-    CampaignStats& c = Campaign(ColumnText(s, 0), sqlite3_column_int64(s, 1));
-    const auto n = static_cast<uint64_t>(sqlite3_column_int64(s, 2));
-    c.count += n;
-    c.keyed += n;
-    if (sqlite3_column_int64(s, 3) == 0) c.undelivered += n;
+    tally.AddIssued(ColumnText(s, 0), sqlite3_column_int64(s, 1), static_cast<uint64_t>(sqlite3_column_int64(s, 2)),
+                    sqlite3_column_int64(s, 3) != 0, true);
     return Status::Ok();
   }));
   if (upload_table_) {  // by the (campaign, state) index: no sort, no table rows read
@@ -771,15 +740,11 @@ Result<std::vector<CampaignStats>> SqliteLedger::Stats() {
                            "SELECT campaign, state, count(*) FROM upload_states GROUP BY campaign, state");
     if (!uploads.ok()) return uploads.status();
     COUPONGEN_RETURN_IF_ERROR(ForEachRow(db_.get(), path_, uploads->get(), [&](sqlite3_stmt* s) {
-      auto it = by_campaign.find(ColumnText(s, 0));
-      if (it == by_campaign.end()) return Status::Ok();  // cannot be: codes are never removed
-      it->second.AddUploads(ColumnText(s, 1), static_cast<uint64_t>(sqlite3_column_int64(s, 2)));
+      tally.AddUploads(ColumnText(s, 0), ColumnText(s, 1), static_cast<uint64_t>(sqlite3_column_int64(s, 2)));
       return Status::Ok();
     }));
   }
-  std::vector<CampaignStats> stats;
-  for (auto& [name, c] : by_campaign) stats.push_back(std::move(c));
-  return stats;
+  return tally.Take();
 }
 
 Status SqliteLedger::ForEachEntry(const std::function<Status(const LedgerEntry&)>& fn) {
@@ -964,9 +929,8 @@ Status SqliteSession::Prepare() {
 
 Status SqliteSession::BatchId(std::string_view campaign, std::string_view promotion_rule_id, TimeMs issued_at,
                              std::string_view output_path, int64_t* id) {
-  if (batch_id_ != 0 && issued_at == batch_issued_at_ && campaign == batch_campaign_ &&
-      promotion_rule_id == batch_rule_ && output_path == batch_output_) {
-    *id = batch_id_;
+  if (last_batch_.Matches(campaign, promotion_rule_id, issued_at, output_path)) {
+    *id = last_batch_.id;
     return Status::Ok();
   }
   sqlite3_stmt* s = insert_batch_.get();
@@ -976,12 +940,9 @@ Status SqliteSession::BatchId(std::string_view campaign, std::string_view promot
   BindText(s, 4, output_path);
   std::string error;
   if (StepOnce(db_, s, &error) != SQLITE_DONE) return Status::IoError(*path_ + ": " + error);
-  batch_id_ = *id = sqlite3_last_insert_rowid(db_);
-  batch_ids_.push_back(batch_id_);
-  batch_campaign_ = campaign;
-  batch_rule_ = promotion_rule_id;
-  batch_output_ = output_path;
-  batch_issued_at_ = issued_at;
+  *id = sqlite3_last_insert_rowid(db_);
+  batch_ids_.push_back(*id);
+  last_batch_.Remember(*id, campaign, promotion_rule_id, issued_at, output_path);
   return Status::Ok();
 }
 

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "ledger/backend_common.h"
 #include "ledger/ledger.h"
 
 struct sqlite3;
@@ -68,10 +69,7 @@ class SqliteSession final : public IssueSession {
   ledger_internal::StmtPtr insert_batch_, insert_code_, find_overlap_, insert_range_;
   struct Packing;
   std::shared_ptr<Packing> packing_;
-  // The batch (campaign, rule, time, output) the previous Record went to: most runs use one.
-  int64_t batch_id_ = 0;
-  std::string batch_campaign_, batch_rule_, batch_output_;
-  TimeMs batch_issued_at_ = 0;
+  ledger_internal::LastBatch last_batch_;  // the batch the previous Record went to
 };
 
 class SqliteLedger final : public Ledger {

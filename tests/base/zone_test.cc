@@ -67,8 +67,8 @@ TEST(Utf8Test, NamesCharactersNotBytes) {
 TEST(SpreadsheetTest, FormulasAndNumbers) {
   for (const char* f : {"=1+1", "+x", "-x", "@x", "\tx", "\rx"}) EXPECT_TRUE(LooksLikeFormula(f)) << f;
   EXPECT_FALSE(LooksLikeFormula("a=1"));
-  for (const char* n : {"0123", "052E4928", "1e5", "12E+3"}) EXPECT_TRUE(SpreadsheetWouldChange(n)) << n;
-  for (const char* n : {"ABC123", "E123", "12E", "12-34", "SPR-0001"}) EXPECT_FALSE(SpreadsheetWouldChange(n)) << n;
+  for (const char* n : {"0123", "052E4928", "1e5", "12E+3", "7", "12e-07"}) EXPECT_TRUE(SpreadsheetWouldChange(n)) << n;
+  for (const char* n : {"ABC123", "E123", "12E", "12-34", "SPR-0001", "", "12E+", "12E5E3", "1.5", "12E3A"}) EXPECT_FALSE(SpreadsheetWouldChange(n)) << n;
 }
 
 }  // namespace

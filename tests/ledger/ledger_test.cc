@@ -23,7 +23,7 @@
 #include <utility>
 
 #include "base/strings.h"
-#include "testing/postgres_server.h"
+#include "testing/shared_postgres.h"
 
 namespace coupongen {
 namespace {
@@ -55,21 +55,15 @@ enum class Backend { kSqlite, kPostgres };
 // are absent.
 class LedgerBackendTest : public ::testing::TestWithParam<Backend> {
  protected:
-  static void TearDownTestSuite() { server_.reset(); }
+  static void TearDownTestSuite() { pg_.Stop(); }
 
   void SetUp() override {
     std::string tmpl = ::testing::TempDir() + "ledger_test.XXXXXX";
     ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
     dir_ = tmpl;
     if (GetParam() == Backend::kPostgres) {
-      if (!server_ && server_error_.empty()) {
-        server_ = testing::PostgresServer::Start(&server_error_);
-        if (!server_ && server_error_.empty()) server_error_ = "the PostgreSQL server did not start";
-      }
-      if (!server_) {
-        if (testing::PostgresServer::BinariesAbsent()) GTEST_SKIP() << server_error_;
-        FAIL() << server_error_;
-      }
+      if (!pg_.Ready()) return;
+      server_ = &pg_.server();
     }
     path_ = NewLedgerName();
     name_ = RedactLedgerName(path_);
@@ -79,24 +73,19 @@ class LedgerBackendTest : public ::testing::TestWithParam<Backend> {
   bool postgres() const { return GetParam() == Backend::kPostgres; }
   // A name for a ledger that does not exist yet: a file path, or the URI of a new empty database.
   std::string NewLedgerName() {
-    const int n = ++ledgers_;
-    if (!postgres()) return dir_ + "/ledger" + std::to_string(n) + ".db";
-    std::string error;
-    const std::string db = "ledger_" + std::to_string(getpid()) + "_" + std::to_string(n);
-    EXPECT_TRUE(server_->CreateDatabase(db, &error)) << error;
-    return server_->uri(db);
+    if (!postgres()) return dir_ + "/ledger" + std::to_string(++ledgers_) + ".db";
+    return server_->uri(pg_.NewDatabase("ledger"));
   }
 
-  static std::unique_ptr<testing::PostgresServer> server_;
-  static std::string server_error_;
+  static testing::SharedPostgres pg_;
   static int ledgers_;
+  testing::PostgresServer* server_ = nullptr;
   std::string dir_;
   std::string path_;  // the ledger's name (a path, or a URI with the password)
   std::string name_;  // as messages show it (Ledger::path())
 };
 
-std::unique_ptr<testing::PostgresServer> LedgerBackendTest::server_;
-std::string LedgerBackendTest::server_error_;
+testing::SharedPostgres LedgerBackendTest::pg_;
 int LedgerBackendTest::ledgers_ = 0;
 
 INSTANTIATE_TEST_SUITE_P(Backends, LedgerBackendTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "testing/postgres_server.h"
+#include "testing/shared_postgres.h"
 #include "testing/subprocess.h"
 
 namespace coupongen {
@@ -41,17 +41,12 @@ std::set<std::string> CsvCodes(const std::string& csv) {
 
 class PostgresRunTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = testing::PostgresServer::Start(&error_); }
-  static void TearDownTestSuite() { server_.reset(); }
+  static void TearDownTestSuite() { pg_.Stop(); }
   void SetUp() override {
-    if (!server_) {
-      if (testing::PostgresServer::BinariesAbsent()) GTEST_SKIP() << error_;
-      FAIL() << error_;
-    }
+    if (!pg_.Ready()) return;
+    server_ = &pg_.server();
     dir_ = MakeTempDir();
-    db_ = "pgrun_" + std::to_string(getpid()) + "_" + std::to_string(++count_);
-    std::string error;
-    ASSERT_TRUE(server_->CreateDatabase(db_, &error)) << error;
+    db_ = pg_.NewDatabase("pgrun");
     uri_ = server_->uri(db_);
   }
   void TearDown() override {
@@ -80,25 +75,13 @@ class PostgresRunTest : public ::testing::Test {
     return CsvCodes(r.out);
   }
   // Runs SQL as the superuser on the test's database; the first value of the first row.
-  std::string Sql(const std::string& sql) {
-    PGconn* c = PQconnectdb(uri_.c_str());
-    std::string value;
-    PGresult* r = PQexec(c, sql.c_str());
-    EXPECT_TRUE(PQresultStatus(r) == PGRES_TUPLES_OK || PQresultStatus(r) == PGRES_COMMAND_OK) << PQerrorMessage(c);
-    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0) value = PQgetvalue(r, 0, 0);
-    PQclear(r);
-    PQfinish(c);
-    return value;
-  }
+  std::string Sql(const std::string& sql) { return pg_.Sql(db_, sql); }
 
-  static std::unique_ptr<testing::PostgresServer> server_;
-  static std::string error_;
-  static int count_;
+  static testing::SharedPostgres pg_;
+  testing::PostgresServer* server_ = nullptr;
   std::string dir_, db_, uri_;
 };
-std::unique_ptr<testing::PostgresServer> PostgresRunTest::server_;
-std::string PostgresRunTest::error_;
-int PostgresRunTest::count_ = 0;
+testing::SharedPostgres PostgresRunTest::pg_;
 
 // Two runs through one ledger never repeat a code; find, stats, export and check see them.
 TEST_F(PostgresRunTest, RunsNeverRepeatAndLedgerCommandsWork) {

@@ -14,7 +14,7 @@
 
 #include "base/exit_codes.h"
 #include "ledger/ledger.h"
-#include "testing/postgres_server.h"
+#include "testing/shared_postgres.h"
 
 namespace coupongen {
 namespace {
@@ -37,38 +37,20 @@ TEST(RedactLedgerName, HidesPasswords) {
 
 class PostgresLedgerTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = testing::PostgresServer::Start(&error_); }
-  static void TearDownTestSuite() { server_.reset(); }
+  static void TearDownTestSuite() { pg_.Stop(); }
   void SetUp() override {
-    if (!server_) {
-      if (testing::PostgresServer::BinariesAbsent()) GTEST_SKIP() << error_;
-      FAIL() << error_;
-    }
-    db_ = "pgledger_" + std::to_string(getpid()) + "_" + std::to_string(++count_);
-    std::string error;
-    ASSERT_TRUE(server_->CreateDatabase(db_, &error)) << error;
+    if (!pg_.Ready()) return;
+    server_ = &pg_.server();
+    db_ = pg_.NewDatabase("pgledger");
   }
   // Runs SQL as the superuser on this test's database; the first value of the first row.
-  std::string Sql(const std::string& sql) {
-    PGconn* c = PQconnectdb(server_->uri(db_).c_str());
-    std::string value;
-    EXPECT_EQ(PQstatus(c), CONNECTION_OK) << PQerrorMessage(c);
-    PGresult* r = PQexec(c, sql.c_str());
-    EXPECT_TRUE(PQresultStatus(r) == PGRES_TUPLES_OK || PQresultStatus(r) == PGRES_COMMAND_OK) << PQerrorMessage(c);
-    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0) value = PQgetvalue(r, 0, 0);
-    PQclear(r);
-    PQfinish(c);
-    return value;
-  }
+  std::string Sql(const std::string& sql) { return pg_.Sql(db_, sql); }
 
-  static std::unique_ptr<testing::PostgresServer> server_;
-  static std::string error_;
-  static int count_;
+  static testing::SharedPostgres pg_;
+  testing::PostgresServer* server_ = nullptr;
   std::string db_;
 };
-std::unique_ptr<testing::PostgresServer> PostgresLedgerTest::server_;
-std::string PostgresLedgerTest::error_;
-int PostgresLedgerTest::count_ = 0;
+testing::SharedPostgres PostgresLedgerTest::pg_;
 
 // The password (and the parts of it libpq might echo) never appears in an error.
 TEST_F(PostgresLedgerTest, PasswordNeverInMessages) {

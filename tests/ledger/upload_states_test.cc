@@ -10,7 +10,7 @@
 #include "base/strings.h"
 #include "cl/upload_states.h"
 #include "ledger/ledger.h"
-#include "testing/postgres_server.h"
+#include "testing/shared_postgres.h"
 #include "testing/subprocess.h"
 
 namespace coupongen {
@@ -64,30 +64,15 @@ UploadOutcome Outcome(const std::string& code, UploadState state, const std::str
 // for the suite (skipped only when PostgreSQL's binaries are absent).
 class UploadStatesBackendTest : public UploadStatesTest, public ::testing::WithParamInterface<bool> {
  protected:
-  static void TearDownTestSuite() { server_.reset(); }
+  static void TearDownTestSuite() { pg_.Stop(); }
   void SetUp() override {
     UploadStatesTest::SetUp();
-    if (!GetParam()) return;
-    if (!server_ && error_.empty()) {
-      server_ = testing::PostgresServer::Start(&error_);
-      if (!server_ && error_.empty()) error_ = "the PostgreSQL server did not start";
-    }
-    if (!server_) {
-      if (testing::PostgresServer::BinariesAbsent()) GTEST_SKIP() << error_;
-      FAIL() << error_;
-    }
-    const std::string db = "uploads_" + std::to_string(getpid()) + "_" + std::to_string(++count_);
-    std::string error;
-    ASSERT_TRUE(server_->CreateDatabase(db, &error)) << error;
-    path_ = server_->uri(db);
+    if (!GetParam() || !pg_.Ready()) return;
+    path_ = pg_.server().uri(pg_.NewDatabase("uploads"));
   }
-  static std::unique_ptr<testing::PostgresServer> server_;
-  static std::string error_;
-  static int count_;
+  static testing::SharedPostgres pg_;
 };
-std::unique_ptr<testing::PostgresServer> UploadStatesBackendTest::server_;
-std::string UploadStatesBackendTest::error_;
-int UploadStatesBackendTest::count_ = 0;
+testing::SharedPostgres UploadStatesBackendTest::pg_;
 INSTANTIATE_TEST_SUITE_P(Backends, UploadStatesBackendTest, ::testing::Bool(),
                          [](const ::testing::TestParamInfo<bool>& info) { return info.param ? "PostgreSQL" : "SQLite"; });
 
