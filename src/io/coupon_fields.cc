@@ -183,7 +183,10 @@ std::string SetFieldFromUtf8Text(Field f, std::string_view text, Coupon* c) { re
 
 bool SetFieldFromAsciiTextQuickly(Field f, std::string_view text, Coupon* c) {
   switch (f) {
-    case Field::kCode: c->code.assign(text.data(), text.size()); return true;
+    case Field::kCode:  // codes of a file usually have one length: overwrite the bytes
+      if (c->code.size() == text.size()) std::memcpy(c->code.data(), text.data(), text.size());
+      else c->code.assign(text.data(), text.size());
+      return true;
     case Field::kPromotionRuleId: AssignIfChanged(text, &c->promotion_rule_id); return true;
     case Field::kRecipientEmail: AssignIfChanged(text, &c->recipient_email); return true;
     case Field::kReference: AssignIfChanged(text, &c->reference); return true;
