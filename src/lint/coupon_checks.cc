@@ -105,20 +105,33 @@ void CheckCode(const Coupon& c, const CheckOptions& options, ProblemList& proble
 
 // No output field may hold a control character (U+0000-U+001F, U+007F): a row holding one is
 // invalid. Values a spreadsheet would run as formulas are warned about.
+// The last value of each of these fields this thread found with no problem: files repeat a value
+// row after row, and a repeat is compared, not scanned again.
+struct CleanText {
+  std::string promotion_rule_id, recipient_email, reference, reference_origin;
+};
+thread_local CleanText last_clean;
+
 void CheckText(const Coupon& c, ProblemList& problems) {
-  auto check = [&](std::string_view key, const std::optional<std::string>& v, bool formula) {
+  CleanText& clean = last_clean;
+  auto check = [&](std::string_view key, const std::optional<std::string>& v, bool formula, std::string* memo) {
     if (!v) return;
+    if (memo && *memo == *v) return;
     if (size_t at = FindControlChar(*v); at != std::string::npos) {
       problems.Add(key, "contains " + DescribeCharAt(*v, at) + " (control characters are not allowed in any field)");
       return;
     }
-    if (formula && LooksLikeFormula(*v)) problems.Add(key, FormulaWarning(*v), Problem::Severity::kWarning);
+    if (formula && LooksLikeFormula(*v)) {
+      problems.Add(key, FormulaWarning(*v), Problem::Severity::kWarning);
+      return;
+    }
+    if (memo) memo->assign(*v);
   };
-  check("promotion_rule_id", c.promotion_rule_id, false);
-  check("recipient_email", c.recipient_email, true);
-  check("reference", c.reference, true);
-  check("reference_origin", c.reference_origin, true);
-  for (const auto& t : c.tags) check("_add_tags", t, true);
+  check("promotion_rule_id", c.promotion_rule_id, false, &clean.promotion_rule_id);
+  check("recipient_email", c.recipient_email, true, &clean.recipient_email);
+  check("reference", c.reference, true, &clean.reference);
+  check("reference_origin", c.reference_origin, true, &clean.reference_origin);
+  for (const auto& t : c.tags) check("_add_tags", t, true, nullptr);
   if (c.metadata) {
     // Compact JSON: a control character is escaped as \u0000-\u001f or \u007f.
     const std::string& m = *c.metadata;

@@ -129,6 +129,39 @@ TEST(LintFastPathsTest, DuplicateIndexReserved) {
   EXPECT_EQ(index.size(), 1000u);
 }
 
+// A value found clean is remembered (a repeat is compared, not scanned): the problems of values
+// that follow are still found, and a warning repeats with its value.
+TEST(LintFastPathsTest, RepeatedValuesAreCheckedAlike) {
+  CheckOptions options;
+  auto problems = [&](const char* reference, const char* rule) {
+    Coupon c;
+    c.code = "SPRING-AAAA";
+    c.reference = reference;
+    c.promotion_rule_id = rule;
+    Problems out;
+    CheckCoupon(c, options, "w", &out);
+    std::vector<std::string> texts;
+    for (const auto& p : out) texts.push_back(p.ToString());
+    return texts;
+  };
+  const std::vector<std::string> none;
+  const std::string control = "w: reference: contains control character U+0001 (control characters are not allowed in any field)";
+  const std::string formula = "w: reference: starts with '=': a spreadsheet opening the file would run it as a formula";
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(problems("spring-2027", "RULE"), none);
+    EXPECT_EQ(problems("spring-2027", "RULE"), none);
+    EXPECT_EQ(problems("spring-2027\x01", "RULE"), std::vector<std::string>{control});
+    EXPECT_EQ(problems("spring-2027\x01", "RULE"), std::vector<std::string>{control});
+    EXPECT_EQ(problems("spring-2027", "RULE"), none);
+    EXPECT_EQ(problems("=spring", "RULE"), std::vector<std::string>{formula});
+    EXPECT_EQ(problems("=spring", "RULE"), std::vector<std::string>{formula});
+    EXPECT_EQ(problems("spring-2027", "RU\x7fLE"),
+              std::vector<std::string>{"w: promotion_rule_id: contains control character U+007F (control characters are not "
+                                       "allowed in any field)"});
+    EXPECT_EQ(problems("spring-2027", "RULE"), none);
+  }
+}
+
 // The checker sized from the reader's estimate finds the same duplicates.
 TEST(LintFastPathsTest, CheckerWithExpectedRows) {
   CouponChecker checker(CheckOptions{}, 0);
