@@ -35,14 +35,19 @@ std::vector<std::string> ExpectedCodeProblems(const std::string& code, const Che
   return out;
 }
 
-std::vector<std::string> CodeProblems(const std::string& code, const CheckOptions& options) {
-  Coupon c;
-  c.code = code;
+// What CheckCoupon says about a coupon at "w".
+std::vector<std::string> ProblemTexts(const Coupon& c, const CheckOptions& options) {
   Problems problems;
   CheckCoupon(c, options, "w", &problems);
   std::vector<std::string> out;
   for (const auto& p : problems) out.push_back(p.ToString());
   return out;
+}
+
+std::vector<std::string> CodeProblems(const std::string& code, const CheckOptions& options) {
+  Coupon c;
+  c.code = code;
+  return ProblemTexts(c, options);
 }
 
 // Every byte at every position of codes 1..20 bytes long (the 8-byte words and their tails).
@@ -138,11 +143,7 @@ TEST(LintFastPathsTest, RepeatedValuesAreCheckedAlike) {
     c.code = "SPRING-AAAA";
     c.reference = reference;
     c.promotion_rule_id = rule;
-    Problems out;
-    CheckCoupon(c, options, "w", &out);
-    std::vector<std::string> texts;
-    for (const auto& p : out) texts.push_back(p.ToString());
-    return texts;
+    return ProblemTexts(c, options);
   };
   const std::vector<std::string> none;
   const std::string control = "w: reference: contains control character U+0001 (control characters are not allowed in any field)";
