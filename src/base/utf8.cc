@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 namespace coupongen {
 
@@ -57,8 +58,26 @@ std::string DescribeCharAt(std::string_view s, size_t pos, size_t* length) {
 }
 
 size_t FindControlChar(std::string_view s) {
-  for (size_t i = 0; i < s.size(); ++i)
-    if (IsControlByte(s[i])) return i;
+  // 8 bytes at a time (the last word overlapping the one before) to the word holding the first
+  // control byte (below 0x20, or 0x7f), then byte by byte from that word.
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  auto has_control = [](uint64_t w) {
+    uint64_t del = w ^ (kOnes * 0x7f);
+    return ((((w - kOnes * 0x20) & ~w) | ((del - kOnes) & ~del)) & kHigh) != 0;
+  };
+  const char* p = s.data();
+  size_t n = s.size(), i = 0;
+  if (n >= 8) {
+    for (;; i += 8) {
+      if (i + 8 > n) i = n - 8;
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (has_control(w)) break;
+      if (i + 8 == n) return std::string_view::npos;
+    }
+  }
+  for (; i < n; ++i)
+    if (IsControlByte(p[i])) return i;
   return std::string_view::npos;
 }
 

@@ -189,7 +189,7 @@ Result<CheckResult> CheckInputs(const ConvertArgs& o, Inputs& inputs, Diagnostic
       checked.one_format = false;
     checked.format = r.format();
     checked.csv_header = r.csv_header();
-    checker.BeginFile(r.name());
+    checker.BeginFile(r.name(), r.expected_rows());
     while (r.Next(&row)) CheckRow(o, checker, r, row, folder, shared, &checked);
     if (!r.status().ok()) return r.status();
   }

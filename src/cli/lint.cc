@@ -70,7 +70,7 @@ struct LintTally {
 // Every row of one readable file, its problems reported (or kept for the JSON) as they come.
 void LintFile(CouponReader& r, const DataCheckOptions& options, CouponChecker& checker, LintTally& tally,
               Diagnostics& diag) {
-  checker.BeginFile(r.name());
+  checker.BeginFile(r.name(), r.expected_rows());
   uint64_t file_rows = 0, file_problems = 0;
   Problems found;
   ProblemFolder folder(diag);

@@ -1,6 +1,8 @@
 #include "io/coupon_fields.h"
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 
 #include "base/strings.h"
@@ -35,9 +37,16 @@ std::string ParseWholeNumber(std::string_view text, int64_t* out) {
   return "";
 }
 
+// Sets an optional string, reusing its capacity when it is already set.
+void Assign(std::string_view text, std::optional<std::string>* field) {
+  if (*field) (*field)->assign(text.data(), text.size());
+  else field->emplace(text);
+}
+
+template <bool kCheckUtf8>
 std::string SetString(std::string_view text, std::optional<std::string>* field) {
-  if (!IsUtf8(text)) return kNotUtf8;
-  field->emplace(text);
+  if (kCheckUtf8 && !IsUtf8(text)) return kNotUtf8;
+  Assign(text, field);
   return "";
 }
 
@@ -47,17 +56,49 @@ bool HasCanonicalShape(std::string_view text) {
   return text.size() == 24 && text[10] == 'T' && text[19] == '.' && text[23] == 'Z';
 }
 
+// The last expiry text in canonical form this thread accepted: files repeat one expiry on every
+// row, and a repeat needs no parsing (SetFieldFromAsciiTextQuickly).
+thread_local std::string last_canonical_expiry;
+
 std::string SetTimestamp(std::string_view text, Coupon* c) {
   std::string why;
   std::optional<TimeMs> t = ParseTimestamp(text, &why);
   if (!t) return why + Got(text);
-  if (HasCanonicalShape(text)) c->expires_at.emplace(text);  // the common case, without formatting
-  else c->expires_at = FormatTimestamp(*t);
+  if (HasCanonicalShape(text)) {  // the common case, without formatting
+    Assign(text, &c->expires_at);
+    last_canonical_expiry.assign(text.data(), text.size());
+  } else {
+    c->expires_at = FormatTimestamp(*t);
+  }
   return "";
 }
 
+// a == b, for the short values of coupon fields without a call: 8 bytes at a time (the last word
+// overlapping the one before) for 8 to 32 bytes.
+inline bool SameText(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  if (n < 8 || n > 32) return a == b;
+  uint64_t x, y, diff = 0;
+  for (size_t i = 0; i + 8 < n; i += 8) {
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
+    diff |= x ^ y;
+  }
+  std::memcpy(&x, a.data() + n - 8, 8);
+  std::memcpy(&y, b.data() + n - 8, 8);
+  return (diff | (x ^ y)) == 0;
+}
+
+// As Assign, skipping the copy when the field already holds `text` (a value repeated row after row).
+inline void AssignIfChanged(std::string_view text, std::optional<std::string>* field) {
+  if (*field && SameText(**field, text)) return;
+  Assign(text, field);
+}
+
+template <bool kCheckUtf8>
 std::string SetTags(std::string_view text, Coupon* c) {
-  if (!IsUtf8(text)) return kNotUtf8;
+  if (kCheckUtf8 && !IsUtf8(text)) return kNotUtf8;
   SplitTags(text, &c->tags);
   return "";
 }
@@ -101,16 +142,19 @@ std::optional<Field> FieldFromName(std::string_view name, bool ignore_case) {
   return std::nullopt;
 }
 
-std::string SetFieldFromText(Field f, std::string_view text, Coupon* c) {
+namespace {
+
+template <bool kCheckUtf8>
+std::string SetFromText(Field f, std::string_view text, Coupon* c) {
   switch (f) {
     case Field::kCode:
-      if (!IsUtf8(text)) return kNotUtf8;
-      c->code.assign(text);
+      if (kCheckUtf8 && !IsUtf8(text)) return kNotUtf8;
+      c->code.assign(text.data(), text.size());
       return "";
-    case Field::kPromotionRuleId: return SetString(text, &c->promotion_rule_id);
-    case Field::kRecipientEmail: return SetString(text, &c->recipient_email);
-    case Field::kReference: return SetString(text, &c->reference);
-    case Field::kReferenceOrigin: return SetString(text, &c->reference_origin);
+    case Field::kPromotionRuleId: return SetString<kCheckUtf8>(text, &c->promotion_rule_id);
+    case Field::kRecipientEmail: return SetString<kCheckUtf8>(text, &c->recipient_email);
+    case Field::kReference: return SetString<kCheckUtf8>(text, &c->reference);
+    case Field::kReferenceOrigin: return SetString<kCheckUtf8>(text, &c->reference_origin);
     case Field::kUsageLimit: {
       int64_t n;
       std::string why = ParseWholeNumber(text, &n);
@@ -124,11 +168,66 @@ std::string SetFieldFromText(Field f, std::string_view text, Coupon* c) {
       else return "not true or false" + Got(text);
       return "";
     case Field::kExpiresAt: return SetTimestamp(text, c);
-    case Field::kTags: return SetTags(text, c);
+    case Field::kTags: return SetTags<kCheckUtf8>(text, c);
     case Field::kMetadata: return SetMetadataFromText(text, c);
     case Field::kCount: break;
   }
   return "";
+}
+
+}  // namespace
+
+std::string SetFieldFromText(Field f, std::string_view text, Coupon* c) { return SetFromText<true>(f, text, c); }
+
+std::string SetFieldFromUtf8Text(Field f, std::string_view text, Coupon* c) { return SetFromText<false>(f, text, c); }
+
+bool SetFieldFromAsciiTextQuickly(Field f, std::string_view text, Coupon* c) {
+  switch (f) {
+    case Field::kCode:  // codes of a file usually have one length: overwrite the bytes
+      if (c->code.size() == text.size()) std::memcpy(c->code.data(), text.data(), text.size());
+      else c->code.assign(text.data(), text.size());
+      return true;
+    case Field::kPromotionRuleId: AssignIfChanged(text, &c->promotion_rule_id); return true;
+    case Field::kRecipientEmail: AssignIfChanged(text, &c->recipient_email); return true;
+    case Field::kReference: AssignIfChanged(text, &c->reference); return true;
+    case Field::kReferenceOrigin: AssignIfChanged(text, &c->reference_origin); return true;
+    case Field::kUsageLimit: {  // 1 to 18 digits: no sign, no overflow
+      if (text.empty() || text.size() > 18) return false;
+      int64_t n = 0;
+      for (char ch : text) {
+        if (ch < '0' || ch > '9') return false;
+        n = n * 10 + (ch - '0');
+      }
+      c->usage_limit = n;
+      return true;
+    }
+    case Field::kCustomerSingleUse:
+      if (text == "true") c->customer_single_use = true;
+      else if (text == "false") c->customer_single_use = false;
+      else return false;
+      return true;
+    case Field::kExpiresAt:
+      if (text.empty() || !SameText(text, last_canonical_expiry)) return false;
+      AssignIfChanged(text, &c->expires_at);
+      return true;
+    default: return false;
+  }
+}
+
+void ClearField(Field f, Coupon* c) {
+  switch (f) {
+    case Field::kCode: c->code.clear(); break;
+    case Field::kPromotionRuleId: c->promotion_rule_id.reset(); break;
+    case Field::kUsageLimit: c->usage_limit.reset(); break;
+    case Field::kCustomerSingleUse: c->customer_single_use.reset(); break;
+    case Field::kRecipientEmail: c->recipient_email.reset(); break;
+    case Field::kExpiresAt: c->expires_at.reset(); break;
+    case Field::kReference: c->reference.reset(); break;
+    case Field::kReferenceOrigin: c->reference_origin.reset(); break;
+    case Field::kTags: c->tags.clear(); break;
+    case Field::kMetadata: c->metadata.reset(); break;
+    case Field::kCount: break;
+  }
 }
 
 std::string SetFieldFromJson(Field f, const JsonValue& v, Coupon* c) {

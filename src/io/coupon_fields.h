@@ -21,6 +21,20 @@ std::optional<Field> FieldFromName(std::string_view name, bool ignore_case);
 /// Returns "" or what is wrong, e.g. `not a whole number (got "1.5")`.
 std::string SetFieldFromText(Field f, std::string_view text, Coupon* c);
 
+/// As SetFieldFromText, for text already known to be valid UTF-8 (e.g. all ASCII): the same
+/// result without checking it again. A string field already set is overwritten in place (its
+/// capacity reused).
+std::string SetFieldFromUtf8Text(Field f, std::string_view text, Coupon* c);
+
+/// The common forms of ASCII text, set with no message to build: a code or string, usage_limit
+/// of 1-18 digits, customer_single_use "true" or "false", an expires_at equal to the last
+/// canonical one this thread set. Returns false, changing nothing, for any other text: then
+/// SetFieldFromUtf8Text sets it (or says what is wrong). The same result as that function.
+bool SetFieldFromAsciiTextQuickly(Field f, std::string_view text, Coupon* c);
+
+/// Unsets `f` of *c (the code: empties it; the tags: none), keeping the capacity of vectors.
+void ClearField(Field f, Coupon* c);
+
 /// Sets `f` of *c from a JSON value; null leaves it unset. Returns "" or what is wrong, e.g.
 /// `must be a string (got 12)`.
 std::string SetFieldFromJson(Field f, const JsonValue& v, Coupon* c);

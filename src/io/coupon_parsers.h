@@ -50,8 +50,13 @@ struct CouponReader::Context {
 class CouponReader::Parser {
  public:
   virtual ~Parser() = default;
-  /// Fills the next row (REQUIRES: cleared). False at the end or on an error (context status).
+  /// Fills the next row (REQUIRES: cleared by Clear). False at the end or on an error (context
+  /// status).
   virtual bool Next(CouponRow* row) = 0;
+  /// Readies *c for Next: by default ClearCoupon. A parser that sets or unsets some fields on
+  /// every row itself may leave those (their strings keep their capacity), and must then clear
+  /// the coupon when Next returns false.
+  virtual void Clear(Coupon* c);
   virtual InputFormat format() const = 0;
   virtual const std::string& csv_header() const;
   virtual const std::optional<std::string>& imports_parent_resource_id() const;

@@ -1,5 +1,7 @@
 #include "io/coupon_reader.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -165,6 +167,8 @@ void ReadContext::AddProblem(CouponRow* row, std::string_view key, std::string m
   row->problems.push_back(std::move(p));
 }
 
+void CouponParser::Clear(Coupon* c) { ClearCoupon(c); }
+
 const std::string& CouponParser::csv_header() const {
   static const std::string kEmpty;
   return kEmpty;
@@ -183,7 +187,26 @@ CouponReader::~CouponReader() = default;
 Result<std::unique_ptr<CouponReader>> CouponReader::Open(const std::string& path) {
   Result<std::unique_ptr<ByteSource>> source = OpenFileSource(path);
   if (!source.ok()) return source.status();
-  return FromSource(path == "-" ? "<stdin>" : path, std::move(source).value());
+  Result<std::unique_ptr<CouponReader>> reader = FromSource(path == "-" ? "<stdin>" : path, std::move(source).value());
+  if (reader.ok() && path != "-") (*reader)->EstimateRows(path);
+  return reader;
+}
+
+// The rows of a plain CSV or text file are about its size over the average line length of the
+// bytes already buffered (the first 64 KiB of them at most).
+void CouponReader::EstimateRows(const std::string& path) {
+  InputFormat f = format();
+  if (gzipped_ || (f != InputFormat::kCsv && f != InputFormat::kText)) return;
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+  const InputBuffer& in = context_->in;
+  unsigned long long size = static_cast<unsigned long long>(st.st_size);
+  if (size <= in.consumed()) return;
+  size_t scanned = std::min<size_t>(in.size(), 64 << 10);
+  if (scanned == 0) return;
+  size_t lines = static_cast<size_t>(std::count(in.data(), in.data() + scanned, '\n'));
+  if (lines == 0) return;
+  expected_rows_ = static_cast<size_t>((size - in.consumed()) * lines / scanned);
 }
 
 Result<std::unique_ptr<CouponReader>> CouponReader::FromString(std::string name, std::string content) {
@@ -244,7 +267,7 @@ Result<std::unique_ptr<CouponReader>> CouponReader::FromSource(std::string name,
 bool CouponReader::Next(CouponRow* row) {
   if (!context_->status.ok()) return false;
   row->number = {};
-  ClearCoupon(&row->coupon);
+  parser_->Clear(&row->coupon);
   row->problems.clear();
   row->raw.clear();
   return parser_->Next(row);

@@ -109,16 +109,22 @@ class CouponReader {
   const std::optional<std::string>& imports_parent_resource_id() const;
   /// Bytes read so far, after decompression (for progress).
   unsigned long long bytes_read() const;
+  /// About how many rows the file holds, to size what keeps them (the duplicate index): for a
+  /// plain CSV or text file opened by path, its size over the length of the first lines; 0 when
+  /// unknown (standard input, gzip, JSON).
+  size_t expected_rows() const { return expected_rows_; }
 
   class Parser;  // one per format (io/coupon_parsers.h)
   struct Context;
 
  private:
   CouponReader() = default;
+  void EstimateRows(const std::string& path);
 
   std::unique_ptr<Context> context_;
   std::unique_ptr<Parser> parser_;
   bool gzipped_ = false;
+  size_t expected_rows_ = 0;
 };
 
 }  // namespace coupongen

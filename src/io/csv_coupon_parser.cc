@@ -7,12 +7,18 @@
 #include "base/strings.h"
 #include "io/coupon_fields.h"
 #include "io/coupon_parsers.h"
+#include "io/csv_split.h"
 #include "io/text_scan.h"
 
 namespace coupongen {
 namespace {
 
 constexpr size_t kMaxRecord = 8u << 20;
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Nothing but what Trim removes (spaces, tabs, line ends).
+bool IsBlank(std::string_view s) { return s.empty() || (IsSpace(s[0]) && Trim(s).empty()); }
 
 bool HasNul(std::string_view s) {
   return !IsAsciiWithoutNul(s.data(), s.size()) && std::memchr(s.data(), '\0', s.size()) != nullptr;
@@ -179,51 +185,111 @@ class CsvParser : public CouponParser {
     }
     if (first_column[static_cast<size_t>(Field::kCode)] == 0)
       return ctx_->Fail("", "no 'code' column in the CSV header (columns: " + Join(names, ", ") + ")");
+    for (size_t f = 0; f < first_column.size(); ++f)
+      if (first_column[f] == 0) other_fields_ |= 1u << f;
     ctx_->Advance(span.advance);
     return true;
   }
 
   bool Next(CouponRow* row) override {
-    while (true) {
-      Span span;
-      if (!FindRecord(ctx_, &span)) return false;
-      if (!span.found) return false;
-      std::string_view rec(ctx_->in.data(), span.len);
-      if (Trim(rec).empty()) {  // a blank line holds no coupon
-        ctx_->Advance(span.advance);
-        continue;
-      }
-      row->number.number = ctx_->line;
-      if (HasNul(rec)) return ctx_->Fail(ctx_->Where(), "NUL byte (binary data, not a CSV file)");
-      row->raw.assign(rec);
-      Convert(rec, row);
-      ctx_->Advance(span.advance);
-      return true;
-    }
+    if (NextRecord(row)) return true;
+    ClearCoupon(&row->coupon);  // the columns' fields may hold the last row's values
+    return false;
+  }
+
+  // The columns' fields are set or unset by every row (Convert): only the others are cleared
+  // (they usually are already).
+  void Clear(Coupon* c) override {
+    auto other = [&](Field f) { return (other_fields_ >> static_cast<unsigned>(f)) & 1u; };
+    if (other(Field::kPromotionRuleId)) c->promotion_rule_id.reset();
+    if (other(Field::kUsageLimit)) c->usage_limit.reset();
+    if (other(Field::kCustomerSingleUse)) c->customer_single_use.reset();
+    if (other(Field::kRecipientEmail)) c->recipient_email.reset();
+    if (other(Field::kExpiresAt)) c->expires_at.reset();
+    if (other(Field::kReference)) c->reference.reset();
+    if (other(Field::kReferenceOrigin)) c->reference_origin.reset();
+    if (other(Field::kMetadata)) c->metadata.reset();
+    if (other(Field::kTags)) c->tags.clear();
+    static_assert(static_cast<unsigned>(Field::kCount) == 10, "a new field: clear it here");
   }
 
   InputFormat format() const override { return InputFormat::kCsv; }
   const std::string& csv_header() const override { return header_; }
 
  private:
-  void Convert(std::string_view rec, CouponRow* row) {
-    if (size_t bad = SplitRecord(rec, &fields_, &scratch_))
+  bool NextRecord(CouponRow* row) {
+    while (true) {
+      // The fast path: a record without quotes whose line end is in the buffer, split in one pass.
+      ctx_->row = {ctx_->line, 0};
+      const char* d = ctx_->in.data();
+      PlainRecord plain;
+      if (SplitPlainRecord(d, d + ctx_->in.size(), &fields_, &plain) == SplitResult::kSplit) {
+        std::string_view rec(d, plain.len);
+        bool blank = IsBlank(rec);  // a blank line holds no coupon
+        if (!blank) {
+          row->number.number = ctx_->line;
+          if (plain.nul) return ctx_->Fail(ctx_->Where(), "NUL byte (binary data, not a CSV file)");
+          row->raw.assign(rec);
+          Convert(0, plain.ascii, row);
+        }
+        ++ctx_->line;  // the record holds one line end, its last byte
+        ctx_->column = 0;
+        ctx_->in.Consume(plain.advance);
+        if (blank) continue;
+        return true;
+      }
+      // Quotes, or the record's end is not in the buffer yet.
+      Span span;
+      if (!FindRecord(ctx_, &span)) return false;
+      if (!span.found) return false;
+      std::string_view rec(ctx_->in.data(), span.len);
+      if (IsBlank(rec)) {  // a blank line holds no coupon
+        ctx_->Advance(span.advance);
+        continue;
+      }
+      row->number.number = ctx_->line;
+      if (HasNul(rec)) return ctx_->Fail(ctx_->Where(), "NUL byte (binary data, not a CSV file)");
+      row->raw.assign(rec);
+      Convert(SplitRecord(rec, &fields_, &scratch_), /*ascii=*/false, row);
+      ctx_->Advance(span.advance);
+      return true;
+    }
+  }
+
+  // The row's coupon from fields_: `bad` is SplitRecord's column with text after a closing quote
+  // (0: none); `ascii` says the fields need no UTF-8 check. Every column's field is set, or unset
+  // when its cell is empty, missing or has a problem.
+  void Convert(size_t bad, bool ascii, CouponRow* row) {
+    if (bad != 0)
       ctx_->AddProblem(row, "", "malformed CSV: text after the closing quote of field " + std::to_string(bad));
     if (fields_.size() != columns_.size())
       ctx_->AddProblem(row, "", std::to_string(fields_.size()) + (fields_.size() == 1 ? " field" : " fields") +
                                     ", but the header has " + std::to_string(columns_.size()) + " columns");
-    size_t n = std::min(fields_.size(), columns_.size());
-    for (size_t i = 0; i < n; ++i) {
-      if (columns_[i] < 0 || fields_[i].empty()) continue;
-      Field f = static_cast<Field>(columns_[i]);
-      std::string why = SetFieldFromText(f, fields_[i], &row->coupon);
-      if (!why.empty()) ctx_->AddProblem(row, FieldName(f), std::move(why));
+    // (Locals: the calls below could change members as far as the compiler knows.)
+    const int* columns = columns_.data();
+    const std::string_view* cells = fields_.data();
+    const size_t column_count = columns_.size(), cell_count = fields_.size();
+    for (size_t i = 0; i < column_count; ++i) {
+      if (columns[i] < 0) continue;
+      Field f = static_cast<Field>(columns[i]);
+      if (i >= cell_count || cells[i].empty()) {
+        ClearField(f, &row->coupon);
+        continue;
+      }
+      if (ascii && SetFieldFromAsciiTextQuickly(f, cells[i], &row->coupon)) continue;
+      std::string why = ascii ? SetFieldFromUtf8Text(f, cells[i], &row->coupon)
+                              : SetFieldFromText(f, cells[i], &row->coupon);
+      if (!why.empty()) {
+        ClearField(f, &row->coupon);
+        ctx_->AddProblem(row, FieldName(f), std::move(why));
+      }
     }
   }
 
   ReadContext* ctx_;
   std::string header_;
   std::vector<int> columns_;  // the Field of each column, -1 for an ignored one
+  unsigned other_fields_ = 0;  // the fields no column holds (bit 1 << Field); never the code
   std::vector<std::string_view> fields_;
   std::string scratch_;
 };

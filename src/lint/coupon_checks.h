@@ -47,8 +47,9 @@ class CouponChecker {
   /// `expected_codes` sizes the duplicate index (see lint/duplicate_index.h for its memory).
   explicit CouponChecker(CheckOptions options, size_t expected_codes = 0);
 
-  /// Starts the rows of the file messages call `name` (CouponReader::name()).
-  void BeginFile(std::string name);
+  /// Starts the rows of the file messages call `name` (CouponReader::name()). `expected_rows`
+  /// (CouponReader::expected_rows(), 0: unknown) sizes the duplicate index for them at once.
+  void BeginFile(std::string name, size_t expected_rows = 0);
 
   /// Appends the problems of `row` (of the file begun last) to *out: the reader's problems, the
   /// code checks, "code: duplicate of FILE:ROW" when the code (ignoring case) was in an earlier

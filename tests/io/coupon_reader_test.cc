@@ -1,4 +1,5 @@
 #include "io/coupon_reader.h"
+#include "testing/trickle_source.h"
 
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -25,23 +26,7 @@ std::string Gzip(std::string_view data) {
   return out;
 }
 
-// Serves a string at most `step` bytes per read, so that every scanner meets chunk boundaries
-// everywhere.
-class TrickleSource : public ByteSource {
- public:
-  TrickleSource(std::string data, size_t step) : data_(std::move(data)), step_(step) {}
-  Result<size_t> Read(char* buf, size_t n) override {
-    size_t k = std::min({n, step_, data_.size() - pos_});
-    std::memcpy(buf, data_.data() + pos_, k);
-    pos_ += k;
-    return k;
-  }
-
- private:
-  std::string data_;
-  size_t step_;
-  size_t pos_ = 0;
-};
+using testing::TrickleSource;
 
 struct ReadResult {
   Status open;  // why Open failed
