@@ -39,7 +39,9 @@ using nlohmann::json;
 // A code's upload state (upload --ledger), for `ledger find`.
 std::string UploadText(const std::optional<CodeUploadState>& u) {
   if (!u) return "not sent to Commerce Layer with this ledger";
-  std::string when = " " + FormatTimestamp(u->updated_at) + (u->reference.empty() ? "" : " in import " + u->reference);
+  std::string when = " ";  // appended: GCC 12 warns falsely (-Wrestrict, Release) on " " + ...
+  when.append(FormatTimestamp(u->updated_at));
+  if (!u->reference.empty()) when.append(" in import ").append(u->reference);
   switch (u->state) {
     case UploadState::kUploaded: return "uploaded" + when;
     case UploadState::kRefused: return "refused" + when + ": " + u->message;

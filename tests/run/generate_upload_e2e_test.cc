@@ -3,7 +3,6 @@
 // which would generate new codes.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 
 #include "testing/cl_emulator.h"
 #include "testing/subprocess.h"
@@ -17,10 +16,8 @@ using testing::WriteFile;
 
 class GenerateUploadTest : public ::testing::Test {
  protected:
-  void SetUp() override { dir_ = testing::MakeTempDir(); }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string Path(const std::string& name) const { return dir_ + "/" + name; }
-  std::string dir_;
+  std::string Path(const std::string& name) const { return dir_ / name; }
+  testing::TempDir dir_;
 };
 
 TEST_F(GenerateUploadTest, AFailedUploadNamesTheCommandThatResumesIt) {
